@@ -1,0 +1,33 @@
+// Bundles every entry point into out/: the VS Code client, the language
+// server, the debug adapter, the CLI and the benchmark. `vscode` stays external.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'extension' },
+  { in: 'server/src/server.ts', out: 'server' },
+  { in: 'client/src/debug/adapterMain.ts', out: 'debugAdapter' },
+  { in: 'src-vm/cli.ts', out: 'cli' },
+  { in: 'bench/bench.ts', out: 'bench' },
+].filter((e) => existsSync(e.in));
+
+const watch = process.argv.includes('--watch');
+const options = {
+  entryPoints: entries,
+  outdir: 'out',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external: ['vscode'],
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const { context } = await import('esbuild');
+  const ctx = await context(options);
+  await ctx.watch();
+} else {
+  await build(options);
+}
