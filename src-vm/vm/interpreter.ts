@@ -1,0 +1,399 @@
+// The eBPF interpreter (RFC 9669 semantics): registers, call frames, budget,
+// breakpoints, and the stepping API the debugger drives. The hot loop is one
+// flat switch on the opcode byte over typed-array copies of the program, with
+// registers as 32-bit halves; longer operations live in int64.ts and
+// interpreterOps.ts. Never throws on program behaviour: faults stop the run
+// with the pc and a sentence. Pure; no I/O.
+
+import type { Insn } from '../isa/insn';
+import { FRAME_POINTER } from '../isa/opcodes';
+import type { HelperTable } from './helpers';
+import { CONFORMANCE_HELPERS } from './helpers';
+import * as I from './int64';
+import { Memory, REGION_LO_BASE, regionAddress, type MemoryAccess, type Region } from './memory';
+import { execAtomic, execLdPacket } from './interpreterOps';
+
+export const DEFAULT_BUDGET = 1_000_000;
+export const STACK_SIZE = 512;
+/** The kernel's MAX_CALL_FRAMES. */
+export const MAX_FRAMES = 8;
+/** The kernel's BPF_MAX_LOOPS: how often `may_goto` falls through before it jumps. */
+export const MAY_GOTO_LIMIT = 8 * 1024 * 1024;
+
+export type VmStatus = 'ready' | 'exited' | 'faulted';
+export type StopReason = 'exit' | 'fault' | 'steps' | 'breakpoint';
+
+export interface VmFault {
+  pc: number;
+  /** Stable code: `vm/memory`, `vm/budget`, `vm/helper`, `vm/call-depth`, `vm/pc`, `vm/lddw`, `vm/div`… */
+  code: string;
+  message: string;
+  access?: MemoryAccess;
+}
+
+export interface VmOptions {
+  /** Most instructions one run may execute in all (default 1,000,000). */
+  budget?: number;
+  helpers?: HelperTable;
+}
+
+export interface CallFrame {
+  /** Slot the callee returns to. */
+  returnPc: number;
+  /** Caller's r6..r10 (lo, hi pairs). */
+  saved: Uint32Array;
+  stack: Region;
+}
+
+const P = new Uint32Array(2);
+
+export class Vm {
+  readonly memory = new Memory();
+  readonly lo = new Uint32Array(11);
+  readonly hi = new Uint32Array(11);
+  readonly length: number;
+  pc = 0;
+  /** Instructions executed so far. */
+  steps = 0;
+  status: VmStatus = 'ready';
+  fault: VmFault | undefined;
+  readonly budget: number;
+  readonly helpers: HelperTable;
+  /** Frames of bpf-to-bpf calls in progress, innermost last (the main program's frame is not in it). */
+  readonly frames: CallFrame[] = [];
+  readonly stacks: Region[] = [];
+  /** Regions the legacy packet loads (ldabs/ldind) read, when the program has a packet. */
+  packet: Region | undefined;
+  mayGotoLeft = MAY_GOTO_LIMIT;
+  private readonly code: Uint8Array;
+  private readonly dst: Uint8Array;
+  private readonly src: Uint8Array;
+  private readonly off: Int16Array;
+  private readonly imm: Int32Array;
+  private readonly breakAt: Uint8Array;
+  private breakpointCount = 0;
+
+  constructor(readonly insns: readonly Insn[], options: VmOptions = {}) {
+    const n = insns.length;
+    this.length = n;
+    this.code = new Uint8Array(n + 1);
+    this.dst = new Uint8Array(n + 1);
+    this.src = new Uint8Array(n + 1);
+    this.off = new Int16Array(n + 1);
+    this.imm = new Int32Array(n + 1);
+    this.breakAt = new Uint8Array(n + 1);
+    insns.forEach((x, i) => {
+      this.code[i] = x.code; this.dst[i] = x.dst; this.src[i] = x.src; this.off[i] = x.off; this.imm[i] = x.imm;
+    });
+    this.budget = options.budget ?? DEFAULT_BUDGET;
+    this.helpers = options.helpers ?? CONFORMANCE_HELPERS;
+    for (let f = 0; f < MAX_FRAMES; f++) {
+      this.stacks.push(this.memory.add(`stack of frame ${f}`, 'stack', new Uint8Array(STACK_SIZE), true));
+    }
+    this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
+  }
+
+  getReg(r: number): bigint {
+    return I.toBig(this.lo[r], this.hi[r]);
+  }
+
+  setReg(r: number, value: bigint): void {
+    I.fromBig(P, value);
+    this.lo[r] = P[0];
+    this.hi[r] = P[1];
+  }
+
+  setRegAddress(r: number, region: Region, offset = 0): void {
+    this.setReg(r, regionAddress(region, offset));
+  }
+
+  setBreakpoint(pc: number, on: boolean): void {
+    if (pc < 0 || pc >= this.length || (this.breakAt[pc] === 1) === on) return;
+    this.breakAt[pc] = on ? 1 : 0;
+    this.breakpointCount += on ? 1 : -1;
+  }
+
+  /** Ends the program with `r0` (used by helpers such as uBPF's unwind). */
+  exitProgram(r0: bigint): void {
+    this.setReg(0, r0);
+    this.status = 'exited';
+  }
+
+  /** Stops the run with a fault at the current pc. */
+  fail(code: string, message: string, access?: MemoryAccess): StopReason {
+    this.status = 'faulted';
+    this.fault = { pc: this.pc, code, message: `pc ${this.pc}: ${message}`, access };
+    return 'fault';
+  }
+
+  step(): StopReason {
+    return this.run(1);
+  }
+
+  /**
+   * Runs until the program exits or faults, `maxSteps` instructions have run,
+   * or (after the first instruction) a breakpoint's pc is reached.
+   */
+  run(maxSteps = Infinity): StopReason {
+    if (this.status !== 'ready') return this.stoppedReason();
+    const { code, dst, src, off, imm, lo: rl, hi: rh, breakAt } = this;
+    const regions = this.memory.byHi;
+    const hasBreaks = this.breakpointCount > 0;
+    const limit = Math.min(maxSteps, this.budget - this.steps);
+    let pc = this.pc;
+    let n = 0;
+    for (;;) {
+      if (n >= limit) {
+        this.pc = pc; this.steps += n;
+        return n >= maxSteps ? 'steps' : this.budgetExhausted();
+      }
+      if (hasBreaks && n > 0 && breakAt[pc] === 1) { this.pc = pc; this.steps += n; return 'breakpoint'; }
+      const at = pc++;
+      const d = dst[at];
+      n++;
+      switch (code[at]) {
+        // ---- ALU64, immediate operand (sign-extended to 64 bits) ----
+        case 0x07: { const i = imm[at]; const l = rl[d] + (i >>> 0); rl[d] = l; rh[d] = rh[d] + (i >> 31) + (l > 0xffffffff ? 1 : 0); break; }
+        case 0x17: { const i = imm[at]; const l = rl[d] - (i >>> 0); rl[d] = l; rh[d] = rh[d] - (i >> 31) - (l < 0 ? 1 : 0); break; }
+        case 0x27: { const i = imm[at]; I.mul64(P, rl[d], rh[d], i >>> 0, i >> 31); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x37: { const i = imm[at]; (off[at] === 1 ? I.sdiv64 : I.udiv64)(P, rl[d], rh[d], i >>> 0, (i >> 31) >>> 0); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x47: { const i = imm[at]; rl[d] = rl[d] | i; rh[d] = rh[d] | (i >> 31); break; }
+        case 0x57: { const i = imm[at]; rl[d] = rl[d] & i; rh[d] = rh[d] & (i >> 31); break; }
+        case 0x67: { I.lsh64(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x77: { I.rsh64(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x87: { const l = rl[d]; rl[d] = -l; rh[d] = ~rh[d] + (l === 0 ? 1 : 0); break; }
+        case 0x97: { const i = imm[at]; (off[at] === 1 ? I.smod64 : I.umod64)(P, rl[d], rh[d], i >>> 0, (i >> 31) >>> 0); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0xa7: { const i = imm[at]; rl[d] = rl[d] ^ i; rh[d] = rh[d] ^ (i >> 31); break; }
+        case 0xb7: { const i = imm[at]; rl[d] = i; rh[d] = i >> 31; break; }
+        case 0xc7: { I.arsh64(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0xd7: { I.bswap(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        // ---- ALU64, register operand ----
+        case 0x0f: { const s = src[at]; const l = rl[d] + rl[s]; rl[d] = l; rh[d] = rh[d] + rh[s] + (l > 0xffffffff ? 1 : 0); break; }
+        case 0x1f: { const s = src[at]; const l = rl[d] - rl[s]; rl[d] = l; rh[d] = rh[d] - rh[s] - (l < 0 ? 1 : 0); break; }
+        case 0x2f: { const s = src[at]; I.mul64(P, rl[d], rh[d], rl[s], rh[s]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x3f: { const s = src[at]; (off[at] === 1 ? I.sdiv64 : I.udiv64)(P, rl[d], rh[d], rl[s], rh[s]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x4f: { const s = src[at]; rl[d] = rl[d] | rl[s]; rh[d] = rh[d] | rh[s]; break; }
+        case 0x5f: { const s = src[at]; rl[d] = rl[d] & rl[s]; rh[d] = rh[d] & rh[s]; break; }
+        case 0x6f: { I.lsh64(P, rl[d], rh[d], rl[src[at]]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x7f: { I.rsh64(P, rl[d], rh[d], rl[src[at]]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0x9f: { const s = src[at]; (off[at] === 1 ? I.smod64 : I.umod64)(P, rl[d], rh[d], rl[s], rh[s]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0xaf: { const s = src[at]; rl[d] = rl[d] ^ rl[s]; rh[d] = rh[d] ^ rh[s]; break; }
+        case 0xbf: {
+          const s = src[at]; const o = off[at];
+          if (o === 0) { rl[d] = rl[s]; rh[d] = rh[s]; } else { I.signExtend(P, rl[s], o); rl[d] = P[0]; rh[d] = P[1]; }
+          break;
+        }
+        case 0xcf: { I.arsh64(P, rl[d], rh[d], rl[src[at]]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        // ---- ALU32, immediate operand (results zero-extended) ----
+        case 0x04: { rl[d] = rl[d] + imm[at]; rh[d] = 0; break; }
+        case 0x14: { rl[d] = rl[d] - imm[at]; rh[d] = 0; break; }
+        case 0x24: { rl[d] = Math.imul(rl[d], imm[at]); rh[d] = 0; break; }
+        case 0x34: { const i = imm[at]; rl[d] = off[at] === 1 ? I.sdiv32(rl[d], i) : i === 0 ? 0 : Math.floor(rl[d] / (i >>> 0)); rh[d] = 0; break; }
+        case 0x44: { rl[d] = rl[d] | imm[at]; rh[d] = 0; break; }
+        case 0x54: { rl[d] = rl[d] & imm[at]; rh[d] = 0; break; }
+        case 0x64: { rl[d] = rl[d] << imm[at]; rh[d] = 0; break; }
+        case 0x74: { rl[d] = rl[d] >>> imm[at]; rh[d] = 0; break; }
+        case 0x84: { rl[d] = -rl[d]; rh[d] = 0; break; }
+        case 0x94: { const i = imm[at]; rl[d] = off[at] === 1 ? I.smod32(rl[d], i) : i === 0 ? rl[d] : rl[d] % (i >>> 0); rh[d] = 0; break; }
+        case 0xa4: { rl[d] = rl[d] ^ imm[at]; rh[d] = 0; break; }
+        case 0xb4: { rl[d] = imm[at]; rh[d] = 0; break; }
+        case 0xc4: { rl[d] = rl[d] >> imm[at]; rh[d] = 0; break; }
+        case 0xd4: { I.truncate(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        case 0xdc: { I.bswap(P, rl[d], rh[d], imm[at]); rl[d] = P[0]; rh[d] = P[1]; break; }
+        // ---- ALU32, register operand ----
+        case 0x0c: { rl[d] = rl[d] + rl[src[at]]; rh[d] = 0; break; }
+        case 0x1c: { rl[d] = rl[d] - rl[src[at]]; rh[d] = 0; break; }
+        case 0x2c: { rl[d] = Math.imul(rl[d], rl[src[at]]); rh[d] = 0; break; }
+        case 0x3c: { const v = rl[src[at]]; rl[d] = off[at] === 1 ? I.sdiv32(rl[d], v) : v === 0 ? 0 : Math.floor(rl[d] / v); rh[d] = 0; break; }
+        case 0x4c: { rl[d] = rl[d] | rl[src[at]]; rh[d] = 0; break; }
+        case 0x5c: { rl[d] = rl[d] & rl[src[at]]; rh[d] = 0; break; }
+        case 0x6c: { rl[d] = rl[d] << rl[src[at]]; rh[d] = 0; break; }
+        case 0x7c: { rl[d] = rl[d] >>> rl[src[at]]; rh[d] = 0; break; }
+        case 0x9c: { const v = rl[src[at]]; rl[d] = off[at] === 1 ? I.smod32(rl[d], v) : v === 0 ? rl[d] : rl[d] % v; rh[d] = 0; break; }
+        case 0xac: { rl[d] = rl[d] ^ rl[src[at]]; rh[d] = 0; break; }
+        case 0xbc: {
+          const s = src[at]; const o = off[at];
+          rl[d] = o === 0 ? rl[s] : (rl[s] << (32 - o)) >> (32 - o); rh[d] = 0;
+          break;
+        }
+        case 0xcc: { rl[d] = rl[d] >> rl[src[at]]; rh[d] = 0; break; }
+        // ---- loads and stores ----
+        case 0x18: {
+          if (src[at] !== 0) { this.pc = at; this.steps += n; return this.unresolvedLddw(at); }
+          rl[d] = imm[at]; rh[d] = imm[at + 1]; pc++;
+          break;
+        }
+        case 0x61: case 0x69: case 0x71: case 0x79: case 0x81: case 0x89: case 0x91: {
+          const op = code[at]; const s = src[at]; const size = loadSize(op);
+          const a = rl[s] + off[at] - REGION_LO_BASE; const r = regions[rh[s]];
+          if (r === undefined || a < 0 || a + size > r.size) { this.pc = at; this.steps += n; return this.memFault(s, off[at], size, false); }
+          const v = r.view;
+          switch (op) {
+            case 0x61: rl[d] = v.getUint32(a, true); rh[d] = 0; break;
+            case 0x69: rl[d] = v.getUint16(a, true); rh[d] = 0; break;
+            case 0x71: rl[d] = v.getUint8(a); rh[d] = 0; break;
+            case 0x79: rl[d] = v.getUint32(a, true); rh[d] = v.getUint32(a + 4, true); break;
+            case 0x81: { const x = v.getInt32(a, true); rl[d] = x; rh[d] = x >> 31; break; }
+            case 0x89: { const x = v.getInt16(a, true); rl[d] = x; rh[d] = x >> 31; break; }
+            default: { const x = v.getInt8(a); rl[d] = x; rh[d] = x >> 31; break; }
+          }
+          break;
+        }
+        case 0x62: case 0x6a: case 0x72: case 0x7a: case 0x63: case 0x6b: case 0x73: case 0x7b: {
+          const op = code[at]; const size = loadSize(op);
+          const a = rl[d] + off[at] - REGION_LO_BASE; const r = regions[rh[d]];
+          if (r === undefined || a < 0 || a + size > r.size || !r.writable) { this.pc = at; this.steps += n; return this.memFault(d, off[at], size, true); }
+          const isReg = (op & 0x07) === 0x03;
+          const vl = isReg ? rl[src[at]] : imm[at];
+          const v = r.view;
+          if (size === 4) v.setUint32(a, vl, true);
+          else if (size === 1) v.setUint8(a, vl);
+          else if (size === 2) v.setUint16(a, vl, true);
+          else { v.setUint32(a, vl, true); v.setUint32(a + 4, isReg ? rh[src[at]] : imm[at] >> 31, true); }
+          break;
+        }
+        case 0xc3: case 0xdb: {
+          this.pc = at;
+          if (!execAtomic(this, at)) { this.steps += n; return 'fault'; }
+          break;
+        }
+        case 0x20: case 0x28: case 0x30: case 0x40: case 0x48: case 0x50: {
+          this.pc = at;
+          if (!execLdPacket(this, at)) { this.steps += n; return this.stoppedReason(); }
+          break;
+        }
+        // ---- jumps, 64-bit compares ----
+        case 0x05: pc += off[at]; break;
+        case 0x15: { const i = imm[at]; if (rl[d] === (i >>> 0) && rh[d] === (i >> 31) >>> 0) pc += off[at]; break; }
+        case 0x1d: { const s = src[at]; if (rl[d] === rl[s] && rh[d] === rh[s]) pc += off[at]; break; }
+        case 0x55: { const i = imm[at]; if (rl[d] !== (i >>> 0) || rh[d] !== (i >> 31) >>> 0) pc += off[at]; break; }
+        case 0x5d: { const s = src[at]; if (rl[d] !== rl[s] || rh[d] !== rh[s]) pc += off[at]; break; }
+        case 0x45: { const i = imm[at]; if ((rl[d] & i) !== 0 || (rh[d] & (i >> 31)) !== 0) pc += off[at]; break; }
+        case 0x4d: { const s = src[at]; if ((rl[d] & rl[s]) !== 0 || (rh[d] & rh[s]) !== 0) pc += off[at]; break; }
+        case 0x25: { const i = imm[at]; if (I.ugt64(rl[d], rh[d], i >>> 0, (i >> 31) >>> 0)) pc += off[at]; break; }
+        case 0x2d: { const s = src[at]; if (I.ugt64(rl[d], rh[d], rl[s], rh[s])) pc += off[at]; break; }
+        case 0x35: { const i = imm[at]; if (!I.ugt64(i >>> 0, (i >> 31) >>> 0, rl[d], rh[d])) pc += off[at]; break; }
+        case 0x3d: { const s = src[at]; if (!I.ugt64(rl[s], rh[s], rl[d], rh[d])) pc += off[at]; break; }
+        case 0xa5: { const i = imm[at]; if (I.ugt64(i >>> 0, (i >> 31) >>> 0, rl[d], rh[d])) pc += off[at]; break; }
+        case 0xad: { const s = src[at]; if (I.ugt64(rl[s], rh[s], rl[d], rh[d])) pc += off[at]; break; }
+        case 0xb5: { const i = imm[at]; if (!I.ugt64(rl[d], rh[d], i >>> 0, (i >> 31) >>> 0)) pc += off[at]; break; }
+        case 0xbd: { const s = src[at]; if (!I.ugt64(rl[d], rh[d], rl[s], rh[s])) pc += off[at]; break; }
+        case 0x65: { const i = imm[at]; if (I.sgt64(rl[d], rh[d], i >>> 0, i >> 31)) pc += off[at]; break; }
+        case 0x6d: { const s = src[at]; if (I.sgt64(rl[d], rh[d], rl[s], rh[s])) pc += off[at]; break; }
+        case 0x75: { const i = imm[at]; if (!I.sgt64(i >>> 0, i >> 31, rl[d], rh[d])) pc += off[at]; break; }
+        case 0x7d: { const s = src[at]; if (!I.sgt64(rl[s], rh[s], rl[d], rh[d])) pc += off[at]; break; }
+        case 0xc5: { const i = imm[at]; if (I.sgt64(i >>> 0, i >> 31, rl[d], rh[d])) pc += off[at]; break; }
+        case 0xcd: { const s = src[at]; if (I.sgt64(rl[s], rh[s], rl[d], rh[d])) pc += off[at]; break; }
+        case 0xd5: { const i = imm[at]; if (!I.sgt64(rl[d], rh[d], i >>> 0, i >> 31)) pc += off[at]; break; }
+        case 0xdd: { const s = src[at]; if (!I.sgt64(rl[d], rh[d], rl[s], rh[s])) pc += off[at]; break; }
+        // ---- jumps, 32-bit compares ----
+        case 0x06: pc += imm[at]; break;
+        case 0x16: if (rl[d] === imm[at] >>> 0) pc += off[at]; break;
+        case 0x1e: if (rl[d] === rl[src[at]]) pc += off[at]; break;
+        case 0x56: if (rl[d] !== imm[at] >>> 0) pc += off[at]; break;
+        case 0x5e: if (rl[d] !== rl[src[at]]) pc += off[at]; break;
+        case 0x46: if ((rl[d] & imm[at]) !== 0) pc += off[at]; break;
+        case 0x4e: if ((rl[d] & rl[src[at]]) !== 0) pc += off[at]; break;
+        case 0x26: if (rl[d] > imm[at] >>> 0) pc += off[at]; break;
+        case 0x2e: if (rl[d] > rl[src[at]]) pc += off[at]; break;
+        case 0x36: if (rl[d] >= imm[at] >>> 0) pc += off[at]; break;
+        case 0x3e: if (rl[d] >= rl[src[at]]) pc += off[at]; break;
+        case 0xa6: if (rl[d] < imm[at] >>> 0) pc += off[at]; break;
+        case 0xae: if (rl[d] < rl[src[at]]) pc += off[at]; break;
+        case 0xb6: if (rl[d] <= imm[at] >>> 0) pc += off[at]; break;
+        case 0xbe: if (rl[d] <= rl[src[at]]) pc += off[at]; break;
+        case 0x66: if ((rl[d] | 0) > imm[at]) pc += off[at]; break;
+        case 0x6e: if ((rl[d] | 0) > (rl[src[at]] | 0)) pc += off[at]; break;
+        case 0x76: if ((rl[d] | 0) >= imm[at]) pc += off[at]; break;
+        case 0x7e: if ((rl[d] | 0) >= (rl[src[at]] | 0)) pc += off[at]; break;
+        case 0xc6: if ((rl[d] | 0) < imm[at]) pc += off[at]; break;
+        case 0xce: if ((rl[d] | 0) < (rl[src[at]] | 0)) pc += off[at]; break;
+        case 0xd6: if ((rl[d] | 0) <= imm[at]) pc += off[at]; break;
+        case 0xde: if ((rl[d] | 0) <= (rl[src[at]] | 0)) pc += off[at]; break;
+        case 0xe5: if (--this.mayGotoLeft <= 0) pc += off[at]; break;
+        // ---- calls and exit ----
+        case 0x85: case 0x8d: {
+          this.pc = at;
+          const next = code[at] === 0x8d ? this.callHelper(this.getReg(d)) : this.call(at);
+          if (next < 0) { this.steps += n; return this.stoppedReason(); }
+          pc = next;
+          break;
+        }
+        case 0x95: {
+          if (this.frames.length === 0) { this.pc = at; this.steps += n; this.status = 'exited'; return 'exit'; }
+          pc = this.returnFromCall();
+          break;
+        }
+        default: {
+          this.pc = at; this.steps += n;
+          return at >= this.length
+            ? this.fail('vm/pc', `execution fell off the end of the program (${this.length} instructions) without exit`)
+            : this.fail('vm/opcode', `invalid opcode 0x${code[at].toString(16).padStart(2, '0')}`);
+        }
+      }
+    }
+  }
+
+  private stoppedReason(): StopReason {
+    return this.status === 'exited' ? 'exit' : 'fault';
+  }
+
+  /** The uniform helper-call path: returns the pc to continue at, or -1 when the run stopped. */
+  callHelper(id: bigint): number {
+    const at = this.pc;
+    const entry = id >= 0n && id <= 0xffffffffn ? this.helpers.get(Number(id)) : undefined;
+    if (!entry) { this.fail('vm/helper', `call to helper ${id}, which this runtime does not provide`); return -1; }
+    const r0 = entry.impl(this);
+    if (this.status !== 'ready') return -1;
+    this.setReg(0, r0);
+    return at + 1;
+  }
+
+  private call(at: number): number {
+    const kind = this.src[at];
+    if (kind === 0) return this.callHelper(BigInt(this.imm[at] >>> 0));
+    if (kind === 2) { this.fail('vm/kfunc', `call to kfunc with BTF id ${this.imm[at]}: kfuncs need a kernel`); return -1; }
+    if (this.frames.length + 1 >= MAX_FRAMES) {
+      this.fail('vm/call-depth', `bpf-to-bpf call nested too deep: the kernel allows ${MAX_FRAMES} frames`);
+      return -1;
+    }
+    const saved = new Uint32Array(10);
+    for (let r = 6; r <= FRAME_POINTER; r++) { saved[(r - 6) * 2] = this.lo[r]; saved[(r - 6) * 2 + 1] = this.hi[r]; }
+    const stack = this.stacks[this.frames.length + 1];
+    stack.bytes.fill(0);
+    this.frames.push({ returnPc: at + 1, saved, stack });
+    this.setRegAddress(FRAME_POINTER, stack, STACK_SIZE);
+    return at + 1 + this.imm[at];
+  }
+
+  private returnFromCall(): number {
+    const frame = this.frames.pop()!;
+    for (let r = 6; r <= FRAME_POINTER; r++) { this.lo[r] = frame.saved[(r - 6) * 2]; this.hi[r] = frame.saved[(r - 6) * 2 + 1]; }
+    return frame.returnPc;
+  }
+
+  /** Fault for a load/store through register `base` + `off` that leaves every region it may touch. */
+  memFault(base: number, off: number, size: number, write: boolean): StopReason {
+    const address = BigInt.asUintN(64, this.getReg(base) + BigInt(off));
+    const region = this.memory.regionOf(address)?.name;
+    const access: MemoryAccess = { address, size, write, region };
+    return this.fail('vm/memory', this.memory.describeFault(access), access);
+  }
+
+  private unresolvedLddw(at: number): StopReason {
+    return this.fail('vm/lddw', `lddw with src=${this.src[at]} refers to a map, BTF object or function that was not resolved (load the program from an object file)`);
+  }
+
+  private budgetExhausted(): StopReason {
+    return this.fail('vm/budget', `instruction budget of ${this.budget} exhausted (the program may loop forever; raise the budget to run longer)`);
+  }
+}
+
+function loadSize(op: number): number {
+  switch (op & 0x18) {
+    case 0x10: return 1;
+    case 0x08: return 2;
+    case 0x00: return 4;
+    default: return 8;
+  }
+}
