@@ -7,7 +7,7 @@
 
 import type { Diagnostic, Span, WithDiagnostics } from '../diagnostics';
 import { insn, lddwSlots, type Insn } from '../isa/insn';
-import { ATOMIC, OPCODE_TABLE, PSEUDO_CALL, REG_COUNT, type OpcodeInfo, type OpKind } from '../isa/opcodes';
+import { ATOMIC, OPCODE_TABLE, PSEUDO_CALL, REG_COUNT, type FieldRule, type OpcodeInfo, type OpKind } from '../isa/opcodes';
 
 export interface ConformanceProgram {
   /** One entry per 8-byte slot (an `lddw` is two). */
@@ -310,8 +310,9 @@ type SpecBuilder = (name: string, rows: RowPair) => [string, Spec][];
 /** Byte swaps also go by an older name. */
 const END_ALIASES: Readonly<Record<string, string>> = { bswap: 'swap' };
 
-function listRule(rule: unknown): number[] {
-  return Array.isArray(rule) ? rule.filter((v): v is number => typeof v === 'number') : [];
+/** The values a field may take when its rule is a list; [] for 'zero'/'reg'/'any'. */
+function listRule(rule: FieldRule | undefined): readonly number[] {
+  return typeof rule === 'object' ? rule : [];
 }
 
 /** `add`/`add32`…, plus `sdiv`/`smod` (offset 1) and `movsx<from><to>` (offset = source width). */
