@@ -9,11 +9,11 @@ import { ByteView } from './byteView';
 import { SHT } from './elfConstants';
 import { readHeader } from './elfHeader';
 import { readRelocSections } from './elfRelocs';
-import { ElfReport } from './elfReport';
+import { ElfReport, ReadBudget } from './elfReport';
 import { readSections } from './elfSections';
 import { readSymbolTables } from './elfSymbols';
 import type { ElfFile, ElfSection } from './elfTypes';
-import { readCString } from './strtab';
+import { NameReader, readCString } from './strtab';
 
 export type {
   ElfFile, ElfHeader, ElfReloc, ElfRelocSection, ElfSection, ElfSymbol, ElfSymbolTable,
@@ -28,11 +28,13 @@ export function readElf(bytes: Uint8Array): { value: ElfFile; diagnostics: Diagn
   if (header) {
     const v = new ByteView(bytes, header.littleEndian);
     elf.header = header;
-    elf.sections = readSections(v, header, report);
-    elf.symbolTables = readSymbolTables(v, elf.sections, report);
+    const budget = new ReadBudget(bytes.length);
+    const names = new NameReader(budget);
+    elf.sections = readSections(v, header, report, names);
+    elf.symbolTables = readSymbolTables(v, elf.sections, report, names, budget);
     const symtab = elf.symbolTables.find((t) => elf.sections[t.sectionIndex]?.type === SHT.SYMTAB);
     elf.symbols = symtab?.symbols ?? [];
-    elf.relocSections = readRelocSections(v, elf.sections, elf.symbolTables, report);
+    elf.relocSections = readRelocSections(v, elf.sections, elf.symbolTables, report, budget);
   }
   return { value: elf, diagnostics: report.finish() };
 }

@@ -4,7 +4,7 @@
 
 import type { ByteView } from './byteView';
 import { REL_SIZE, RELA_SIZE, R_BPF_INFO, SHF, SHT, shtName } from './elfConstants';
-import { ElfReport, hex } from './elfReport';
+import { ElfReport, ReadBudget, hex } from './elfReport';
 import { sectionLabel } from './elfSections';
 import type { ElfReloc, ElfRelocSection, ElfSection, ElfSymbolTable } from './elfTypes';
 
@@ -26,8 +26,8 @@ function targetOf(sections: readonly ElfSection[], s: ElfSection, report: ElfRep
   return target;
 }
 
-function symtabOf(sections: readonly ElfSection[], tables: readonly ElfSymbolTable[], s: ElfSection, report: ElfReport): ElfSymbolTable | undefined {
-  const table = tables.find((t) => t.sectionIndex === s.link);
+function symtabOf(sections: readonly ElfSection[], tables: ReadonlyMap<number, ElfSymbolTable>, s: ElfSection, report: ElfReport): ElfSymbolTable | undefined {
+  const table = tables.get(s.link);
   if (!table) {
     const linked = sections[s.link];
     const what = linked ? `section ${sectionLabel(linked)} of type ${shtName(linked.type)}` : `${s.link}, not a section index`;
@@ -38,28 +38,21 @@ function symtabOf(sections: readonly ElfSection[], tables: readonly ElfSymbolTab
 
 function checkReloc(ctx: RelocContext, n: number, r: ElfReloc): void {
   const { section, target, symtab, report } = ctx;
-  const where = `relocation ${n} in ${sectionLabel(section)}`;
-  const group = (kind: string): string => `reloc-${kind}-${section.index}`;
+  const where = `relocation ${n} in section ${sectionLabel(section)}`;
   if (symtab && r.symbolIndex >= symtab.symbols.length) {
-    report.entry('error', 'elf/bad-reloc-symbol',
-      `${where}: symbol index ${r.symbolIndex} is past the ${symtab.symbols.length} symbols of ${symtab.name || `section ${symtab.sectionIndex}`}`,
-      group('symbol'), `relocations in ${sectionLabel(section)} with a bad symbol index`);
+    report.error('elf/bad-reloc-symbol',
+      `${where}: symbol index ${r.symbolIndex} is past the ${symtab.symbols.length} symbols of ${symtab.name || `section ${symtab.sectionIndex}`}`);
   }
   const info = R_BPF_INFO[r.type];
-  if (!info) {
-    report.entry('warning', 'elf/unknown-reloc-type', `${where}: unknown BPF relocation type ${r.type}`,
-      group('type'), `relocations in ${sectionLabel(section)} of unknown type`);
-  }
+  if (!info) report.warning('elf/unknown-reloc-type', `${where}: unknown BPF relocation type ${r.type}`);
   if (!target || target.type === SHT.NOBITS) return;
   const width = info?.width ?? 1;
   if (r.offset + width > target.size) {
-    report.entry('error', 'elf/reloc-out-of-range',
-      `${where}: offset ${hex(r.offset)} + ${width} bytes (${info?.name ?? `type ${r.type}`}) is past the end of section ${sectionLabel(target)} (size ${hex(target.size)})`,
-      group('range'), `relocations in ${sectionLabel(section)} past the end of their section`);
+    report.error('elf/reloc-out-of-range',
+      `${where}: offset ${hex(r.offset)} + ${width} bytes (${info?.name ?? `type ${r.type}`}) is past the end of section ${sectionLabel(target)} (size ${hex(target.size)})`);
   } else if ((target.flags & SHF.EXECINSTR) !== 0 && r.offset % 8 !== 0) {
-    report.entry('error', 'elf/reloc-misaligned',
-      `${where}: offset ${hex(r.offset)} in code section ${sectionLabel(target)} is not on an 8-byte instruction boundary`,
-      group('align'), `relocations in ${sectionLabel(section)} off an instruction boundary`);
+    report.error('elf/reloc-misaligned',
+      `${where}: offset ${hex(r.offset)} in code section ${sectionLabel(target)} is not on an 8-byte instruction boundary`);
   }
 }
 
@@ -78,12 +71,16 @@ function readEntry(ctx: RelocContext, n: number, rela: boolean): ElfReloc {
   return r;
 }
 
-function readSection(v: ByteView, sections: readonly ElfSection[], tables: readonly ElfSymbolTable[], s: ElfSection, report: ElfReport): ElfRelocSection | undefined {
+function readSection(v: ByteView, sections: readonly ElfSection[], tables: ReadonlyMap<number, ElfSymbolTable>, s: ElfSection, report: ElfReport, budget: ReadBudget): ElfRelocSection | undefined {
   if (!s.hasBytes) return undefined; // already reported as out of range
   const rela = s.type === SHT.RELA;
   const entsize = rela ? RELA_SIZE : REL_SIZE;
   if (s.entsize !== entsize) {
     report.error('elf/bad-entsize', `relocation section ${sectionLabel(s)} has sh_entsize ${s.entsize}, expected ${entsize}: not read`);
+    return undefined;
+  }
+  if (!budget.takeTable(s.size)) {
+    report.error('elf/tables-overlap', `relocation section ${sectionLabel(s)} not read: the symbol and relocation tables add up to more than the file, so they overlap`);
     return undefined;
   }
   if (s.size % entsize !== 0) {
@@ -98,11 +95,12 @@ function readSection(v: ByteView, sections: readonly ElfSection[], tables: reado
 }
 
 /** Every SHT_REL and SHT_RELA section, in section order. */
-export function readRelocSections(v: ByteView, sections: readonly ElfSection[], tables: readonly ElfSymbolTable[], report: ElfReport): ElfRelocSection[] {
+export function readRelocSections(v: ByteView, sections: readonly ElfSection[], tables: readonly ElfSymbolTable[], report: ElfReport, budget: ReadBudget): ElfRelocSection[] {
+  const bySection = new Map(tables.map((t) => [t.sectionIndex, t]));
   const out: ElfRelocSection[] = [];
   for (const s of sections) {
     if (s.type !== SHT.REL && s.type !== SHT.RELA) continue;
-    const read = readSection(v, sections, tables, s, report);
+    const read = readSection(v, sections, bySection, s, report, budget);
     if (read) out.push(read);
   }
   return out;

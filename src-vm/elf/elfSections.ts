@@ -8,7 +8,7 @@ import type { ByteView } from './byteView';
 import { EHDR_SIZE, SHDR_SIZE, SHN, SHT, shtName } from './elfConstants';
 import { ElfReport, hex } from './elfReport';
 import type { ElfHeader, ElfSection } from './elfTypes';
-import { readCString } from './strtab';
+import type { NameReader } from './strtab';
 
 /** "7 (.text)" — how messages name a section. */
 export function sectionLabel(s: ElfSection | undefined, index?: number): string {
@@ -49,7 +49,7 @@ function readTable(v: ByteView, h: ElfHeader, shnum: number, report: ElfReport):
   return sections;
 }
 
-function nameSections(v: ByteView, sections: ElfSection[], shstrndx: number, report: ElfReport): void {
+function nameSections(v: ByteView, sections: ElfSection[], shstrndx: number, report: ElfReport, names: NameReader): void {
   if (sections.length === 0) return;
   if (shstrndx === SHN.UNDEF) {
     report.warning('elf/no-section-names', 'e_shstrndx is 0: the file has no section-name string table, sections are unnamed');
@@ -69,20 +69,18 @@ function nameSections(v: ByteView, sections: ElfSection[], shstrndx: number, rep
   const table = v.bytes.subarray(strtab.offset, strtab.offset + strtab.size);
   for (const s of sections) {
     if (s.index === 0 && s.nameOffset === 0) continue;
-    const name = readCString(table, s.nameOffset);
+    const name = names.read(shstrndx, table, s.nameOffset);
     if (name.ok) s.name = name.value;
-    else report.entry('error', 'elf/bad-section-name', `section header ${s.index}: ${name.reason} of section ${shstrndx}`,
-      'section-names', 'section headers with a bad name');
+    else report.error('elf/bad-section-name', `section header ${s.index}: ${name.reason} of section ${shstrndx}`);
   }
 }
 
 function checkBounds(v: ByteView, sections: readonly ElfSection[], report: ElfReport): void {
   for (const s of sections) {
     if (s.type === SHT.NULL || s.type === SHT.NOBITS || s.hasBytes) continue;
-    report.entry('error', 'elf/section-out-of-range',
+    report.error('elf/section-out-of-range',
       `section header ${sectionLabel(s)} points past the end of the file: ` +
-      `offset ${hex(s.offset)} + size ${hex(s.size)} > file size ${hex(v.size)}`,
-      'section-bounds', 'sections past the end of the file');
+      `offset ${hex(s.offset)} + size ${hex(s.size)} > file size ${hex(v.size)}`);
   }
 }
 
@@ -107,16 +105,15 @@ function checkOverlaps(sections: readonly ElfSection[], h: ElfHeader, report: El
   let widest = extents[0];
   for (const e of extents.slice(1)) {
     if (e.start < widest.end && e.end > e.start) {
-      report.entry('error', 'elf/section-overlap',
-        `${e.label} [${hex(e.start)}, ${hex(e.end)}) overlaps ${widest.label} [${hex(widest.start)}, ${hex(widest.end)})`,
-        'section-overlap', 'overlapping sections');
+      report.error('elf/section-overlap',
+        `${e.label} [${hex(e.start)}, ${hex(e.end)}) overlaps ${widest.label} [${hex(widest.start)}, ${hex(widest.end)})`);
     }
     if (e.end > widest.end) widest = e;
   }
 }
 
 /** Reads the section header table, fills `header.shnum`/`shstrndx` and names the sections. */
-export function readSections(v: ByteView, header: ElfHeader, report: ElfReport): ElfSection[] {
+export function readSections(v: ByteView, header: ElfHeader, report: ElfReport, names: NameReader): ElfSection[] {
   if (header.shentsize !== SHDR_SIZE && (header.shnum !== 0 || header.shoff !== 0)) return [];
   if (header.shoff === 0) {
     if (header.shnum !== 0) report.error('elf/bad-shoff', `e_shnum is ${header.shnum} but e_shoff is 0`);
@@ -132,7 +129,7 @@ export function readSections(v: ByteView, header: ElfHeader, report: ElfReport):
   header.shnum = shnum;
   header.shstrndx = shstrndx;
   const sections = readTable(v, header, shnum, report);
-  nameSections(v, sections, shstrndx, report);
+  nameSections(v, sections, shstrndx, report, names);
   checkBounds(v, sections, report);
   checkOverlaps(sections, header, report);
   return sections;

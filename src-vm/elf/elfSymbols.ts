@@ -5,16 +5,17 @@
 
 import type { ByteView } from './byteView';
 import { SHN, SHT, STT, SYM_SIZE, shtName } from './elfConstants';
-import { ElfReport, hex } from './elfReport';
+import { ElfReport, ReadBudget, hex } from './elfReport';
 import { sectionLabel } from './elfSections';
 import type { ElfSection, ElfSymbol, ElfSymbolTable } from './elfTypes';
-import { readCString } from './strtab';
+import type { NameReader } from './strtab';
 
 interface TableContext {
   v: ByteView;
   sections: readonly ElfSection[];
   table: ElfSection;
   strings: Uint8Array | undefined;
+  names: NameReader;
   /** The SHT_SYMTAB_SHNDX entries for this table, if it has one. */
   xindex: ElfSection | undefined;
   report: ElfReport;
@@ -42,14 +43,12 @@ function resolveSectionIndex(ctx: TableContext, index: number, raw: number): num
 }
 
 function checkSectionIndex(ctx: TableContext, sym: ElfSymbol, raw: number): void {
-  const where = `symbol ${sym.index}${sym.name ? ` (${sym.name})` : ''} in ${sectionLabel(ctx.table)}`;
-  const group = `symbol-shndx-${ctx.table.index}`;
-  const what = `symbols in ${sectionLabel(ctx.table)} with a bad section index`;
+  const where = `symbol ${sym.index}${sym.name ? ` (${sym.name})` : ''} in section ${sectionLabel(ctx.table)}`;
   if (raw === SHN.XINDEX && sym.sectionIndex === SHN.XINDEX) {
-    ctx.report.entry('error', 'elf/bad-symbol-section', `${where}: st_shndx is SHN_XINDEX but no SYMTAB_SHNDX entry holds its section`, group, what);
+    ctx.report.error('elf/bad-symbol-section', `${where}: st_shndx is SHN_XINDEX but no SYMTAB_SHNDX entry holds its section`);
   } else if (isDefinedIn(sym.sectionIndex) && sym.sectionIndex >= ctx.sections.length) {
-    ctx.report.entry('error', 'elf/bad-symbol-section',
-      `${where}: section index ${sym.sectionIndex} is out of range (the file has ${ctx.sections.length} sections)`, group, what);
+    ctx.report.error('elf/bad-symbol-section',
+      `${where}: section index ${sym.sectionIndex} is out of range (the file has ${ctx.sections.length} sections)`);
   }
 }
 
@@ -62,10 +61,9 @@ function checkExtent(ctx: TableContext, sym: ElfSymbol): void {
   const s = ctx.sections[sym.sectionIndex];
   if (!s || !isDefinedIn(sym.sectionIndex) || sym.type === STT.SECTION || s.type === SHT.NULL) return;
   if (sym.value + sym.size <= s.size) return;
-  ctx.report.entry('warning', 'elf/symbol-out-of-section',
-    `symbol ${sym.index} (${sym.name}) in ${sectionLabel(ctx.table)}: value ${hex(sym.value)} + size ${hex(sym.size)} ` +
-    `extends past the end of section ${sectionLabel(s)} (size ${hex(s.size)})`,
-    `symbol-extent-${ctx.table.index}`, `symbols in ${sectionLabel(ctx.table)} extending past their section`);
+  ctx.report.warning('elf/symbol-out-of-section',
+    `symbol ${sym.index} (${sym.name}) in section ${sectionLabel(ctx.table)}: value ${hex(sym.value)} + size ${hex(sym.size)} ` +
+    `extends past the end of section ${sectionLabel(s)} (size ${hex(s.size)})`);
 }
 
 function readSymbol(ctx: TableContext, index: number): ElfSymbol {
@@ -81,10 +79,9 @@ function readSymbol(ctx: TableContext, index: number): ElfSymbol {
   const section = isDefinedIn(sym.sectionIndex) ? ctx.sections[sym.sectionIndex] : undefined;
   if (section) sym.sectionName = section.name;
   if (ctx.strings && sym.nameOffset !== 0) {
-    const name = readCString(ctx.strings, sym.nameOffset);
+    const name = ctx.names.read(table.link, ctx.strings, sym.nameOffset);
     if (name.ok) sym.name = name.value;
-    else ctx.report.entry('error', 'elf/bad-symbol-name', `symbol ${index} in ${sectionLabel(table)}: ${name.reason} of section ${table.link}`,
-      `symbol-name-${table.index}`, `symbols in ${sectionLabel(table)} with a bad name`);
+    else ctx.report.error('elf/bad-symbol-name', `symbol ${index} in section ${sectionLabel(table)}: ${name.reason} of section ${table.link}`);
   }
   if (sym.type === STT.SECTION && sym.name === '' && section) sym.name = section.name;
   checkSectionIndex(ctx, sym, raw);
@@ -92,10 +89,23 @@ function readSymbol(ctx: TableContext, index: number): ElfSymbol {
   return sym;
 }
 
-function readTable(v: ByteView, sections: readonly ElfSection[], table: ElfSection, report: ElfReport): ElfSymbolTable | undefined {
+interface ReadTools {
+  report: ElfReport;
+  names: NameReader;
+  budget: ReadBudget;
+  /** SHT_SYMTAB_SHNDX sections by the symbol table they extend (sh_link). */
+  xindex: ReadonlyMap<number, ElfSection>;
+}
+
+function readTable(v: ByteView, sections: readonly ElfSection[], table: ElfSection, tools: ReadTools): ElfSymbolTable | undefined {
+  const { report } = tools;
   if (!table.hasBytes) return undefined; // already reported as out of range
   if (table.entsize !== SYM_SIZE) {
     report.error('elf/bad-entsize', `symbol table ${sectionLabel(table)} has sh_entsize ${table.entsize}, expected ${SYM_SIZE}: not read`);
+    return undefined;
+  }
+  if (!tools.budget.takeTable(table.size)) {
+    report.error('elf/tables-overlap', `symbol table ${sectionLabel(table)} not read: the symbol and relocation tables add up to more than the file, so they overlap`);
     return undefined;
   }
   if (table.size % SYM_SIZE !== 0) {
@@ -106,19 +116,23 @@ function readTable(v: ByteView, sections: readonly ElfSection[], table: ElfSecti
   if (table.info > count) {
     report.warning('elf/bad-symtab-info', `symbol table ${sectionLabel(table)}: sh_info (first global symbol) is ${table.info}, past its ${count} symbols`);
   }
-  const xindex = sections.find((s) => s.type === SHT.SYMTAB_SHNDX && s.link === table.index);
-  const ctx: TableContext = { v, sections, table, strings: linkedStrings(v, sections, table, report), xindex, report };
+  const ctx: TableContext = {
+    v, sections, table, strings: linkedStrings(v, sections, table, report), names: tools.names, xindex: tools.xindex.get(table.index), report,
+  };
   const symbols: ElfSymbol[] = [];
   for (let i = 0; i < count; i++) symbols.push(readSymbol(ctx, i));
   return { sectionIndex: table.index, name: table.name, stringTableIndex: table.link, firstGlobal: table.info, symbols };
 }
 
 /** Every SHT_SYMTAB and SHT_DYNSYM section's symbols, in section order. */
-export function readSymbolTables(v: ByteView, sections: readonly ElfSection[], report: ElfReport): ElfSymbolTable[] {
+export function readSymbolTables(v: ByteView, sections: readonly ElfSection[], report: ElfReport, names: NameReader, budget: ReadBudget): ElfSymbolTable[] {
+  const xindex = new Map<number, ElfSection>();
+  for (const s of sections) if (s.type === SHT.SYMTAB_SHNDX && !xindex.has(s.link)) xindex.set(s.link, s);
+  const tools: ReadTools = { report, names, budget, xindex };
   const tables: ElfSymbolTable[] = [];
   for (const s of sections) {
     if (s.type !== SHT.SYMTAB && s.type !== SHT.DYNSYM) continue;
-    const table = readTable(v, sections, s, report);
+    const table = readTable(v, sections, s, tools);
     if (table) tables.push(table);
   }
   return tables;

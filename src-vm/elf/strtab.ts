@@ -1,6 +1,9 @@
 // ELF string tables: reading a NUL-terminated name at an offset with every
-// bound checked, and building a table for the writer (deduplicated, in
-// insertion order, so output is deterministic). Pure; imports nothing.
+// bound checked (cached, and within the reader's budget), and building a
+// table for the writer (deduplicated, in insertion order, so output is
+// deterministic). Pure; imports only the read budget.
+
+import type { ReadBudget } from './elfReport';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -22,6 +25,44 @@ export function readCString(table: Uint8Array, nameOffset: number): CStringResul
     return { ok: false, reason: `name at offset 0x${nameOffset.toString(16)} runs to the end of the string table without a NUL` };
   }
   return { ok: true, value: decoder.decode(table.subarray(nameOffset, end)) };
+}
+
+/**
+ * Reads names for the ELF reader: each (table, offset) is decoded once, and
+ * the bytes decoded in all count against the file's budget, so symbols all
+ * pointing into one long unterminated string cannot take quadratic memory.
+ */
+export class NameReader {
+  private readonly cache = new Map<number, Map<number, CStringResult>>();
+
+  constructor(private readonly budget: ReadBudget) {}
+
+  /** The name at `offset` of string table section `tableIndex`, whose bytes are `table`. */
+  read(tableIndex: number, table: Uint8Array, offset: number): CStringResult {
+    let names = this.cache.get(tableIndex);
+    if (!names) {
+      names = new Map();
+      this.cache.set(tableIndex, names);
+    }
+    let result = names.get(offset);
+    if (!result) {
+      result = this.decode(table, offset);
+      names.set(offset, result);
+    }
+    return result;
+  }
+
+  /** Decodes like `readCString`, but scans no further than the budget left, and charges what it scans. */
+  private decode(table: Uint8Array, offset: number): CStringResult {
+    if (offset < 0 || offset >= table.byteLength) return readCString(table, offset);
+    const limit = Math.min(table.byteLength, offset + this.budget.nameBytesLeft);
+    const end = table.subarray(offset, limit).indexOf(0);
+    this.budget.takeName(end >= 0 ? end + 1 : limit - offset);
+    if (end < 0 && limit < table.byteLength) {
+      return { ok: false, reason: 'names in this file add up to far more than its size (hostile string offsets); name not read' };
+    }
+    return readCString(table.subarray(0, end >= 0 ? offset + end + 1 : limit), offset);
+  }
 }
 
 const encoder = new TextEncoder();
