@@ -1,64 +1,18 @@
-// The kernel as the interpreter's oracle: every bpf_conformance vector the
-// kernel can run is wrapped as an XDP program, loaded with bpftool and run with
-// BPF_PROG_TEST_RUN; the full 64-bit r0 the kernel computes must equal ours.
-// Wrapping: a prolog sets r1/r2 to the input memory as the conformance
-// contract says, every `exit` becomes a jump to an epilogue that stores r0 at
-// the start of the packet. Vectors that call helpers (the kernel's numbering
-// differs from uBPF's) or subprograms are left out; the kernel may also reject
-// a vector (its verifier is stricter than the ISA) — those are counted.
+// The kernel as the interpreter's oracle (BPF_PROG_TEST_RUN through bpftool):
+// every bpf_conformance vector the kernel accepts, and a few hundred seeded
+// random ALU/JMP programs, must give the same full 64-bit r0 on the kernel as
+// on our interpreter. Vectors that call helpers (the kernel numbers them
+// differently from uBPF) or subprograms are left out; vectors the kernel's
+// stricter verifier rejects are counted and listed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { insn, type Insn } from '../../../src-vm/isa/insn';
-import { writeElf } from '../../../src-vm/elf/elfWriter';
+import { insn, lddwSlots, type Insn } from '../../../src-vm/isa/insn';
 import { parseVectorFile } from '../../../src-vm/conformance/vectorFile';
 import { assembleConformance } from '../../../src-vm/asm/conformanceAsm';
 import { runProgram } from '../../../src-vm/vm/runProgram';
 import { conformanceDir, readVector, vectorFiles } from '../conformance/vectorsDir';
-import { kernelUnavailable, loadAll, scratchDir, testRun, unpin } from '../../support/kernel';
-
-const CTX_SLOT = -512;
-const ETH_HLEN = 14;
-
-function prolog(memLen: number, failAt: number): Insn[] {
-  const pad = Math.max(memLen, 8);
-  const out = [
-    insn(0x7b, 10, 1, CTX_SLOT),      // *(u64 *)(r10 - 512) = r1 (ctx)
-    insn(0x61, 2, 1, 4),              // r2 = ctx->data_end
-    insn(0x61, 1, 1, 0),              // r1 = ctx->data
-    insn(0xbf, 3, 1),                 // r3 = r1
-    insn(0x07, 3, 0, 0, pad),         // r3 += pad
-  ];
-  out.push(insn(0x2d, 3, 2, failAt - out.length - 1)); // if r3 > r2 goto fail
-  out.push(insn(0xb7, 2, 0, 0, memLen), insn(0xb7, 3, 0, 0, 0));
-  if (memLen === 0) out.push(insn(0xb7, 1, 0, 0, 0)); // no memory: r1 = NULL as in uBPF
-  return out;
-}
-
-const EPILOG: Insn[] = [
-  insn(0x79, 6, 10, CTX_SLOT), insn(0x61, 2, 6, 4), insn(0x61, 1, 6, 0), insn(0xbf, 3, 1), insn(0x07, 3, 0, 0, 8),
-  insn(0x2d, 3, 2, 3),                 // if r3 > r2 goto fail
-  insn(0x7b, 1, 0, 0),                 // *(u64 *)(r1 + 0) = r0
-  insn(0xb7, 0, 0, 0, 2), insn(0x95),  // return XDP_PASS
-  insn(0xb7, 0, 0, 0, 0), insn(0x95),  // fail: XDP_ABORTED
-];
-
-/** The vector inside the XDP wrapper: its exits jump to the epilogue. */
-function wrap(vector: Insn[], memLen: number): Insn[] {
-  const prologLen = prolog(memLen, 0).length;
-  const epilogAt = prologLen + vector.length;
-  const body = vector.map((x, i) => (x.code === 0x95 ? insn(0x05, 0, 0, epilogAt - (prologLen + i) - 1) : x));
-  return [...prolog(memLen, epilogAt + EPILOG.length - 2), ...body, ...EPILOG];
-}
-
-function callsSomething(insns: Insn[]): boolean {
-  return insns.some((x) => x.code === 0x85 || x.code === 0x8d);
-}
-
-function r0FromPacket(data: Uint8Array): bigint {
-  return new DataView(data.buffer, data.byteOffset, 8).getBigUint64(0, true);
-}
+import { kernelUnavailable, scratchDir } from '../../support/kernel';
+import { callsSomething, runOnKernel } from '../../support/xdpOracle';
 
 test('kernel oracle: conformance vectors give the same r0 on the kernel as on our interpreter', (t) => {
   const why = kernelUnavailable();
@@ -71,30 +25,13 @@ test('kernel oracle: conformance vectors give the same r0 on the kernel as on ou
       const vector = parseVectorFile(readVector(dir, file)).value;
       const insns = vector.raw ?? assembleConformance(vector.asm ?? '').value.insns;
       if (callsSomething(insns)) { excluded.push(file); continue; }
-      const mem = vector.mem ?? new Uint8Array();
-      const objPath = join(scratch.dir, 'vector.o');
-      writeFileSync(objPath, writeElf({
-        sections: [{ name: 'xdp', kind: 'code', insns: wrap(insns, mem.length), spans: [], bytes: new Uint8Array() }],
-        symbols: [{ name: 'vector', section: 'xdp', offset: 0, global: true, kind: 'func' }],
-        relocs: [],
-      }));
-      const load = loadAll(objPath, 'xdp');
-      try {
-        if (!load.ok) { rejected.push(file); continue; }
-        const packet = new Uint8Array(Math.max(mem.length, ETH_HLEN, 8));
-        packet.set(mem);
-        const run = testRun(`${load.pinDir}/vector`, packet, scratch.dir);
-        if ('error' in run) { mismatches.push(`${file}: test run failed: ${run.error}`); continue; }
-        const kernel = r0FromPacket(run.dataOut);
-        const ours = runProgram(insns, { mem: vector.mem });
-        if (run.retval !== 2 || ours.fault || kernel !== ours.r0) {
-          mismatches.push(`${file}: kernel r0=0x${kernel.toString(16)} (retval ${run.retval}), ours r0=0x${ours.r0.toString(16)}${ours.fault ? ` fault: ${ours.fault.message}` : ''}`);
-        } else {
-          agreed.push(file);
-        }
-      } finally {
-        unpin(load.pinDir);
-      }
+      const verdict = runOnKernel(insns, vector.mem ?? new Uint8Array(), scratch.dir);
+      if (verdict.kind === 'rejected') { rejected.push(file); continue; }
+      const ours = runProgram(insns, { mem: vector.mem });
+      if (verdict.kind === 'error') mismatches.push(`${file}: ${verdict.message}`);
+      else if (ours.fault || verdict.r0 !== ours.r0) {
+        mismatches.push(`${file}: kernel r0=0x${verdict.r0.toString(16)}, ours r0=0x${ours.r0.toString(16)} ${ours.fault?.message ?? ''}`);
+      } else agreed.push(file);
     }
   } finally {
     scratch.cleanup();
@@ -103,4 +40,80 @@ test('kernel oracle: conformance vectors give the same r0 on the kernel as on ou
   if (rejected.length > 0) console.log(`# rejected by the kernel: ${rejected.join(' ')}`);
   assert.deepEqual(mismatches, []);
   assert.ok(agreed.length >= 250, `only ${agreed.length} vectors ran on the kernel: the wrapper or the loader is broken`);
+});
+
+/** xorshift32: deterministic programs, so a disagreement reproduces. */
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s % n; };
+}
+
+const ALU_OPS = [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0xc0];
+const JMP_OPS = [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0, 0xb0, 0xc0, 0xd0];
+const IMMS = [0, 1, -1, 2, 3, 7, 31, 32, 63, 0x7fffffff, -0x80000000, 0xff, 0x8000, 0x12345678, -12345];
+
+function randomAlu(r: (n: number) => number, reg: () => number): Insn {
+  const cls = r(2) ? 0x07 : 0x04;
+  const width = cls === 0x07 ? 64 : 32;
+  const op = ALU_OPS[r(ALU_OPS.length)];
+  const isShift = op === 0x60 || op === 0x70 || op === 0xc0;
+  const isDiv = op === 0x30 || op === 0x90;
+  if (r(2)) { // register operand; sdiv/smod and movsx via off
+    const off = isDiv ? r(2) : op === 0xb0 && r(3) === 0 ? [8, 16, 32][r(width === 64 ? 3 : 2)] : 0;
+    return insn(cls | op | 0x08, reg(), reg(), off);
+  }
+  let imm = isShift ? r(width) : IMMS[r(IMMS.length)];
+  if (isDiv && imm === 0) imm = 3;
+  return insn(cls | op, reg(), 0, isDiv ? r(2) : 0, imm);
+}
+
+function randomUnary(r: (n: number) => number, reg: () => number): Insn {
+  switch (r(3)) {
+    case 0: return insn(r(2) ? 0x87 : 0x84, reg());
+    case 1: return insn([0xd4, 0xdc, 0xd7][r(3)], reg(), 0, 0, [16, 32, 64][r(3)]);
+    default: return insn(r(2) ? 0x87 : 0x84, reg());
+  }
+}
+
+/** Straight-line ALU code with forward jumps over r0..r9, all initialised with 64-bit constants. */
+function randomProgram(seed: number): Insn[] {
+  const r = rng(seed);
+  const reg = (): number => r(10);
+  const body: Insn[] = [];
+  const length = 20 + r(30);
+  for (let i = 0; i < length; i++) {
+    const left = length - i - 1;
+    if (left > 0 && r(6) === 0) {
+      const cls = r(2) ? 0x05 : 0x06;
+      const op = JMP_OPS[r(JMP_OPS.length)];
+      body.push(r(2) ? insn(cls | op | 0x08, reg(), reg(), r(left + 1)) : insn(cls | op, reg(), 0, r(left + 1), IMMS[r(IMMS.length)]));
+    } else body.push(r(8) === 0 ? randomUnary(r, reg) : randomAlu(r, reg));
+  }
+  const init = Array.from({ length: 10 }, (_, k) => lddwSlots(k, (BigInt(r(0x7fffffff)) << 33n) ^ BigInt(r(0x7fffffff)) ^ BigInt(seed * k))).flat();
+  const fold = Array.from({ length: 9 }, (_, k) => insn(0xaf, 0, k + 1)); // r0 ^= r1..r9
+  return [...init, ...body, ...fold, insn(0x95)];
+}
+
+test('kernel oracle: 300 random ALU/JMP programs give the same r0 on the kernel as on our interpreter', (t) => {
+  const why = kernelUnavailable();
+  if (why) { t.skip(why); return; }
+  const scratch = scratchDir();
+  const mismatches: string[] = [];
+  let agreed = 0, rejected = 0;
+  try {
+    for (let seed = 1; seed <= 300; seed++) {
+      const program = randomProgram(seed);
+      const verdict = runOnKernel(program, new Uint8Array(), scratch.dir);
+      if (verdict.kind === 'rejected') { rejected++; continue; }
+      const ours = runProgram(program);
+      if (verdict.kind === 'error') mismatches.push(`seed ${seed}: ${verdict.message}`);
+      else if (ours.fault || ours.r0 !== verdict.r0) mismatches.push(`seed ${seed}: kernel 0x${verdict.r0.toString(16)}, ours 0x${ours.r0.toString(16)} ${ours.fault?.message ?? ''}`);
+      else agreed++;
+    }
+  } finally {
+    scratch.cleanup();
+  }
+  console.log(`# kernel oracle, random programs: ${agreed} agree, ${rejected} rejected by the kernel verifier, ${mismatches.length} disagree`);
+  assert.deepEqual(mismatches, []);
+  assert.ok(agreed >= 270, `only ${agreed} of 300 random programs were accepted by the kernel`);
 });
