@@ -23,16 +23,15 @@ interface TableContext {
 
 /** The string table a symbol table links to, or undefined (reported) if it is unusable. */
 function linkedStrings(v: ByteView, sections: readonly ElfSection[], table: ElfSection, report: ElfReport): Uint8Array | undefined {
-  const strtab = sections[table.link];
-  let why: string | undefined;
-  if (!strtab || table.link === 0) why = `sh_link ${table.link} is not a section index (the file has ${sections.length} sections)`;
-  else if (strtab.type !== SHT.STRTAB) why = `sh_link points to section ${sectionLabel(strtab)} of type ${shtName(strtab.type)}, not STRTAB`;
-  else if (!strtab.hasBytes) why = `its string table, section ${sectionLabel(strtab)}, has no bytes inside the file`;
-  if (why) {
+  const unusable = (why: string): undefined => {
     report.error('elf/bad-symtab-link', `symbol table ${sectionLabel(table)}: ${why}; symbols are unnamed`);
     return undefined;
-  }
-  return v.bytes.subarray(strtab!.offset, strtab!.offset + strtab!.size);
+  };
+  const strtab = table.link === 0 ? undefined : sections[table.link];
+  if (!strtab) return unusable(`sh_link ${table.link} is not a section index (the file has ${sections.length} sections)`);
+  if (strtab.type !== SHT.STRTAB) return unusable(`sh_link points to section ${sectionLabel(strtab)} of type ${shtName(strtab.type)}, not STRTAB`);
+  if (!strtab.hasBytes) return unusable(`its string table, section ${sectionLabel(strtab)}, has no bytes inside the file`);
+  return v.bytes.subarray(strtab.offset, strtab.offset + strtab.size);
 }
 
 function resolveSectionIndex(ctx: TableContext, index: number, raw: number): number | undefined {

@@ -1,17 +1,20 @@
-// The ELF reader's resource bounds on files built to exhaust a naive reader:
-// many section headers aiming at one symbol table, and thousands of symbols
-// naming into one long string. The reader must stay proportional to the file.
+// The ELF reader on files built by hand: resource bounds against files made
+// to exhaust a naive reader (many section headers aiming at one symbol table,
+// thousands of symbols naming into one long string), and the rarely seen
+// parts of the format (SHN_XINDEX through SHT_SYMTAB_SHNDX, RELA sections).
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readElf } from '../../../src-vm/elf/elf';
-import { EHDR_SIZE, EM_BPF, SHDR_SIZE, SHT, SYM_SIZE } from '../../../src-vm/elf/elfConstants';
+import { EHDR_SIZE, EM_BPF, RELA_SIZE, R_BPF, SHDR_SIZE, SHF, SHN, SHT, SYM_SIZE } from '../../../src-vm/elf/elfConstants';
 
 interface RawSection {
   type: number;
   /** Index into `blobs` of the bytes this header points at (several headers may share one). */
   blob: number;
   link?: number;
+  info?: number;
+  flags?: number;
   entsize?: number;
 }
 
@@ -40,7 +43,9 @@ function rawElf(blobs: Uint8Array[], sections: RawSection[]): Uint8Array {
     v.setUint32(h + 4, s.type, true);
     v.setBigUint64(h + 24, BigInt(offsets[s.blob]), true);
     v.setBigUint64(h + 32, BigInt(blobs[s.blob].length), true);
+    v.setBigUint64(h + 8, BigInt(s.flags ?? 0), true);
     v.setUint32(h + 40, s.link ?? 0, true);
+    v.setUint32(h + 44, s.info ?? 0, true);
     v.setBigUint64(h + 56, BigInt(s.entsize ?? 0), true);
   });
   return file;
@@ -54,7 +59,7 @@ function symbolsNamingSuffixes(count: number): Uint8Array {
   return bytes;
 }
 
-describe('readElf resource bounds', () => {
+describe('readElf on hand-built files', () => {
   test('2,000 section headers aimed at one symbol table read it once, not 2,000 times', () => {
     const strings = new Uint8Array(64);
     const symbols = symbolsNamingSuffixes(1000);
@@ -98,5 +103,52 @@ describe('readElf resource bounds', () => {
     const { value, diagnostics } = readElf(bytes);
     assert.deepEqual(value.symbols.map((s) => s.name), ['', 'foo']);
     assert.ok(diagnostics.some((d) => d.code === 'elf/no-section-names'));
+  });
+
+  test('SHN_XINDEX section indices resolve through the SYMTAB_SHNDX table, and a missing entry is reported', () => {
+    const strings = new Uint8Array([0, 0x61, 0, 0x62, 0]);
+    const symbols = new Uint8Array(3 * SYM_SIZE);
+    const sv = new DataView(symbols.buffer);
+    for (const i of [1, 2]) {
+      sv.setUint32(i * SYM_SIZE, i === 1 ? 1 : 3, true);
+      sv.setUint16(i * SYM_SIZE + 6, SHN.XINDEX, true);
+    }
+    const xindex = new Uint8Array(8); // entries for symbols 0 and 1 only
+    new DataView(xindex.buffer).setUint32(4, 1, true);
+    const bytes = rawElf([strings, symbols, xindex], [
+      { type: SHT.STRTAB, blob: 0 },
+      { type: SHT.SYMTAB, blob: 1, link: 1, entsize: SYM_SIZE },
+      { type: SHT.SYMTAB_SHNDX, blob: 2, link: 2, entsize: 4 },
+    ]);
+    const { value, diagnostics } = readElf(bytes);
+    assert.deepEqual(value.symbols.map((s) => [s.name, s.sectionIndex]), [['', 0], ['a', 1], ['b', SHN.XINDEX]]);
+    assert.ok(diagnostics.some((d) => d.message === 'symbol 2 (b) in section 2: st_shndx is SHN_XINDEX but no SYMTAB_SHNDX entry holds its section'),
+      diagnostics.map((d) => d.message).join('\n'));
+  });
+
+  test('RELA sections: offset, symbol, type and a signed addend', () => {
+    const strings = new Uint8Array([0, 0x6d, 0]);
+    const symbols = new Uint8Array(2 * SYM_SIZE);
+    new DataView(symbols.buffer).setUint32(SYM_SIZE, 1, true);
+    const code = new Uint8Array(32);
+    const rela = new Uint8Array(2 * RELA_SIZE);
+    const rv = new DataView(rela.buffer);
+    rv.setBigUint64(0, 8n, true);
+    rv.setBigUint64(8, (1n << 32n) | BigInt(R_BPF.R64_64), true);
+    rv.setBigInt64(16, -16n, true);
+    rv.setBigUint64(RELA_SIZE, 24n, true);
+    rv.setBigUint64(RELA_SIZE + 8, (1n << 32n) | BigInt(R_BPF.R64_32), true);
+    rv.setBigInt64(RELA_SIZE + 16, 40n, true);
+    const bytes = rawElf([strings, symbols, code, rela], [
+      { type: SHT.STRTAB, blob: 0 },
+      { type: SHT.SYMTAB, blob: 1, link: 1, entsize: SYM_SIZE },
+      { type: SHT.PROGBITS, blob: 2, flags: SHF.ALLOC | SHF.EXECINSTR },
+      { type: SHT.RELA, blob: 3, link: 2, info: 3, entsize: RELA_SIZE },
+    ]);
+    const { value, diagnostics } = readElf(bytes);
+    const [relocs] = value.relocSections;
+    assert.equal(relocs.kind, 'rela');
+    assert.deepEqual(relocs.relocs.map((r) => [r.offset, r.type, r.symbol?.name, r.addend]), [[8, R_BPF.R64_64, 'm', -16], [24, R_BPF.R64_32, 'm', 40]]);
+    assert.ok(diagnostics.every((d) => d.code === 'elf/no-section-names'), diagnostics.map((d) => d.message).join('\n'));
   });
 });
