@@ -1,0 +1,20 @@
+// Extension entry point: activate builds the Ctx, registers the command
+// table and starts the language server; deactivate stops it. Wiring only —
+// lifecycle is in ctx.ts, settings in config.ts, commands in commands.ts.
+
+import type * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { Ctx } from './ctx';
+
+let ctx: Ctx | undefined;
+
+export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
+  ctx = new Ctx(extCtx);
+  registerCommands(ctx);
+  await ctx.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stopAndDispose();
+  ctx = undefined;
+}

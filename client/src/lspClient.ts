@@ -1,0 +1,36 @@
+// Creates the LanguageClient for eBPF assembly: the bundled server module
+// (out/server.js) over Node IPC, documents of language `ebpf-asm`, settings
+// sent as initializationOptions and pulled by the server afterwards. Knows
+// nothing of commands or lifecycle (ctx.ts).
+
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { ServerSettings } from '../../server/src/settings';
+
+/** Client id: the language client reads `ebpf.trace.server` from it. */
+export const CLIENT_ID = 'ebpf';
+export const CLIENT_NAME = 'eBPF Language Server';
+export const ASM_LANGUAGE_ID = 'ebpf-asm';
+
+/** Where the bundle puts the server, relative to the extension root. */
+export const SERVER_MODULE = 'out/server.js';
+
+/** Port of the Node inspector when the extension itself is being debugged. */
+const SERVER_INSPECT_PORT = 6009;
+
+export function createLanguageClient(serverModule: string, outputChannel: vscode.LogOutputChannel, settings: ServerSettings): LanguageClient {
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', `--inspect=${SERVER_INSPECT_PORT}`] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: ASM_LANGUAGE_ID }],
+    outputChannel,
+    initializationOptions: { ebpf: settings },
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
