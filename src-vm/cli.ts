@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// The `ebpf-workbench` command-line entry: node's fs and stdio wired into the
+// pure command layer in src-vm/cli/. The only src-vm file that touches fs.
+
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import type { CliIo } from './cli/io';
+import { runCli } from './cli/main';
+
+const nodeIo: CliIo = {
+  readFile: (path) => new Uint8Array(readFileSync(path)),
+  writeFile: (path, data) => writeFileSync(path, data),
+  listDir: (path) => {
+    try {
+      return statSync(path).isDirectory() ? readdirSync(path) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+process.exitCode = runCli(nodeIo, process.argv.slice(2));

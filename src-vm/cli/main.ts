@@ -1,0 +1,114 @@
+// The CLI's command table and argument parsing: `asm`, `disasm`, `run`,
+// `conformance`, `help`. Pure: all effects go through CliIo; the node entry
+// point (src-vm/cli.ts) supplies it. Every failure becomes an exit code and
+// one line on stderr; no exception escapes.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Dialect } from '../program';
+import { asmCommand } from './asmCommand';
+import { conformanceCommand } from './conformanceCommand';
+import { disasmCommand } from './disasmCommand';
+import { CliError, EXIT, type CliIo, type ExitCode } from './io';
+import { runCommand } from './runCommand';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  usage: string;
+  options: Options;
+  run(io: CliIo, values: Values, positionals: string[]): ExitCode;
+}
+
+const DIALECT = { dialect: { type: 'string' } } as const;
+
+function dialectOf(v: string | boolean | undefined, flag = '--dialect'): Dialect | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'llvm' || v === 'conformance') return v;
+  throw new CliError(EXIT.USAGE, `${flag} must be llvm or conformance, not '${String(v)}'`);
+}
+
+function str(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function oneFile(name: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new CliError(EXIT.USAGE, `${name}: expected one input file, got ${positionals.length}`);
+  return positionals[0];
+}
+
+function budgetOf(v: string | boolean | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(EXIT.USAGE, `--budget must be a positive integer, not '${String(v)}'`);
+  return n;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  asm: {
+    usage: 'asm FILE.s [-o FILE.o] [--section NAME] [--license L] [--dialect llvm|conformance]',
+    options: { output: { type: 'string', short: 'o' }, section: { type: 'string' }, license: { type: 'string' }, ...DIALECT },
+    run: (io, v, p) => asmCommand(io, {
+      file: oneFile('asm', p), output: str(v.output), section: str(v.section), license: str(v.license), dialect: dialectOf(v.dialect),
+    }),
+  },
+  disasm: {
+    usage: 'disasm FILE.o|FILE.s [--section NAME] [--dialect llvm|conformance] [--to llvm|conformance]',
+    options: { section: { type: 'string' }, to: { type: 'string' }, ...DIALECT },
+    run: (io, v, p) => disasmCommand(io, {
+      file: oneFile('disasm', p), section: str(v.section), dialect: dialectOf(v.dialect), output: dialectOf(v.to, '--to'),
+    }),
+  },
+  run: {
+    usage: 'run FILE [--mem HEX | --mem-file F] [--budget N] [--section NAME] [--json] [--dialect llvm|conformance]',
+    options: {
+      mem: { type: 'string' }, 'mem-file': { type: 'string' }, budget: { type: 'string' },
+      section: { type: 'string' }, json: { type: 'boolean' }, ...DIALECT,
+    },
+    run: (io, v, p) => runCommand(io, {
+      file: oneFile('run', p), mem: str(v.mem), memFile: str(v['mem-file']), budget: budgetOf(v.budget),
+      section: str(v.section), json: v.json === true, dialect: dialectOf(v.dialect),
+    }),
+  },
+  conformance: {
+    usage: 'conformance DIR|FILE.data...',
+    options: {},
+    run: (io, _v, p) => conformanceCommand(io, p),
+  },
+};
+
+export function usage(): string {
+  return ['usage: ebpf-workbench COMMAND ...', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+function dispatch(io: CliIo, argv: string[]): ExitCode {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(EXIT.USAGE, `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (e) {
+    const reason = (e as Error).message.split('\n')[0].replace(/\. .*$/, '.');
+    throw new CliError(EXIT.USAGE, `${name}: ${reason} (usage: ${command.usage})`);
+  }
+  return command.run(io, parsed.values, parsed.positionals);
+}
+
+/** Runs the CLI; returns the exit code. Internal errors are reported, never thrown. */
+export function runCli(io: CliIo, argv: string[]): ExitCode {
+  try {
+    return dispatch(io, argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`ebpf-workbench: ${e.message}`);
+      return e.exitCode;
+    }
+    io.err(`ebpf-workbench: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return EXIT.REJECTED;
+  }
+}

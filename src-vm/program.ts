@@ -1,0 +1,90 @@
+// From what a user hands us to runnable programs: assembly text in either
+// dialect, or an ELF object, becomes a list of code sections with their
+// instructions and source spans. Shared by the CLI, the debugger and the
+// language server. Pure: text and bytes in.
+
+import { hasErrors, type Diagnostic, type Span, type WithDiagnostics } from './diagnostics';
+import { assemble } from './asm/assembler';
+import { assembleConformance } from './asm/conformanceAsm';
+import type { AsmObject } from './asm/object';
+import type { Insn } from './isa/insn';
+import { decodeInsns } from './isa/insn';
+import { readElf, sectionBytes } from './elf/elf';
+import { SHF, STT } from './elf/elfConstants';
+
+export type Dialect = 'llvm' | 'conformance';
+
+export interface CodeSection {
+  /** Section name (`xdp`, `.text`…). */
+  name: string;
+  insns: Insn[];
+  /** Source span of each slot when the program came from text. */
+  spans: (Span | undefined)[];
+  /** Function symbols in the section, by slot. */
+  functions: { name: string; slot: number }[];
+}
+
+export interface AssembledSource {
+  object: AsmObject;
+  dialect: Dialect;
+}
+
+function fromConformance(text: string): WithDiagnostics<AsmObject> {
+  const { value, diagnostics } = assembleConformance(text);
+  const section = { name: '.text', kind: 'code' as const, insns: value.insns, spans: value.spans, bytes: new Uint8Array() };
+  const symbols = [{ name: 'main', section: '.text', offset: 0, global: true, kind: 'func' as const }];
+  return { value: { sections: [section], symbols, relocs: [] }, diagnostics };
+}
+
+/**
+ * Assembles `text` in the given dialect, or, without one, in the LLVM dialect
+ * unless only the conformance dialect reads it without errors.
+ */
+export function assembleSource(text: string, dialect?: Dialect): WithDiagnostics<AssembledSource> {
+  if (dialect === 'conformance') {
+    const r = fromConformance(text);
+    return { value: { object: r.value, dialect }, diagnostics: r.diagnostics };
+  }
+  const llvm = assemble(text);
+  if (dialect === 'llvm' || !hasErrors(llvm.diagnostics)) {
+    return { value: { object: llvm.value, dialect: 'llvm' }, diagnostics: llvm.diagnostics };
+  }
+  const conf = fromConformance(text);
+  if (!hasErrors(conf.diagnostics)) return { value: { object: conf.value, dialect: 'conformance' }, diagnostics: conf.diagnostics };
+  return { value: { object: llvm.value, dialect: 'llvm' }, diagnostics: llvm.diagnostics };
+}
+
+export function codeSections(obj: AsmObject): CodeSection[] {
+  return obj.sections
+    .filter((s) => s.kind === 'code' && s.insns.length > 0)
+    .map((s) => ({
+      name: s.name, insns: s.insns, spans: s.spans,
+      functions: obj.symbols
+        .filter((y) => y.section === s.name && y.kind === 'func')
+        .map((y) => ({ name: y.name, slot: y.offset })),
+    }));
+}
+
+/** The executable sections of an ELF object, decoded. */
+export function codeSectionsOfElf(bytes: Uint8Array): WithDiagnostics<CodeSection[]> {
+  const { value: elf, diagnostics } = readElf(bytes);
+  const sections = elf.sections
+    .filter((s) => (s.flags & SHF.EXECINSTR) !== 0 && s.hasBytes && s.size > 0)
+    .map((s) => ({
+      name: s.name, insns: decodeInsns(sectionBytes(elf, s)), spans: [],
+      functions: elf.symbols
+        .filter((y) => y.sectionIndex === s.index && y.type === STT.FUNC)
+        .map((y) => ({ name: y.name, slot: Math.floor(y.value / 8) })),
+    }));
+  return { value: sections, diagnostics };
+}
+
+/** The section named `name`, or the first one; a diagnostic when there is none to pick. */
+export function pickSection(sections: CodeSection[], name?: string): { section?: CodeSection; error?: Diagnostic } {
+  if (sections.length === 0) return { error: { severity: 'error', code: 'program/none', message: 'no code section with instructions' } };
+  if (name === undefined) return { section: sections[0] };
+  const section = sections.find((s) => s.name === name);
+  if (section) return { section };
+  const names = sections.map((s) => s.name).join(', ');
+  return { error: { severity: 'error', code: 'program/unknown-section', message: `no code section named ${name} (sections: ${names})` } };
+}

@@ -1,0 +1,151 @@
+// The CLI as a user meets it: `node out/cli.js …` with real files. Exit codes
+// (0 ok, 1 rejected/faulted, 2 bad usage or unreadable input) with one line on
+// stderr; `run --json`'s promised shape; and objects written by `asm` loaded
+// into the running kernel with bpftool.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtBundle, REPO } from '../../support/build';
+import { BPFTOOL, kernelUnavailable, loadAll, scratchDir, testRun, unpin } from '../../support/kernel';
+import { conformanceDir } from '../conformance/vectorsDir';
+
+const CLI = builtBundle('cli');
+
+function cli(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const XDP_SOURCE = `
+        .section xdp,"ax",@progbits
+        .globl  compute
+compute:
+        r0 = 0x1234
+        r1 = 7
+        r0 *= r1
+        r0 >>= 4
+        r0 &= 0xff
+        exit
+`;
+
+const CONFORMANCE_SOURCE = `
+mov %r0, 2
+stxdw [%r10-8], %r0
+ldxdw %r0, [%r10-8]
+add %r0, 1
+exit
+`;
+
+test('run --json prints the promised shape', () => {
+  const r = cli('run', 'examples/packet_filter.s', '--mem-file', 'examples/packets/ssh_syn.hex', '--json');
+  assert.equal(r.code, 0, r.err);
+  const json = JSON.parse(r.out) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(json).sort(), ['fault', 'file', 'program', 'r0', 'r0Dec', 'steps']);
+  assert.equal(json.r0, '0x1');
+  assert.equal(json.r0Dec, '1');
+  assert.equal(json.fault, null);
+  assert.equal(typeof json.steps, 'number');
+});
+
+test('run reports a fault with its pc, exits 1 with one line on stderr', (t) => {
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const file = join(dir, 'null.s');
+  writeFileSync(file, 'r1 = 0\nr0 = *(u32 *)(r1 + 16)\nexit\n');
+  const r = cli('run', file, '--json');
+  assert.equal(r.code, 1);
+  const json = JSON.parse(r.out) as { fault: { pc: number; code: string; message: string } };
+  assert.equal(json.fault.pc, 1);
+  assert.equal(json.fault.code, 'vm/memory');
+  assert.match(json.fault.message, /NULL pointer dereference/);
+  assert.equal(r.err.trim().split('\n').length, 1);
+});
+
+test('an infinite loop ends at the budget', (t) => {
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const file = join(dir, 'loop.s');
+  writeFileSync(file, 'loop:\nr0 += 1\ngoto loop\nexit\n');
+  const r = cli('run', file, '--budget', '5000');
+  assert.equal(r.code, 1);
+  assert.match(r.out, /5000 instructions executed/);
+  assert.match(r.err, /instruction budget of 5000 exhausted/);
+});
+
+test('assembly errors are printed as file:line:col and exit 1', (t) => {
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const file = join(dir, 'bad.s');
+  writeFileSync(file, 'r0 = 1\nr11 = 2\nexit\n');
+  const r = cli('asm', file, '-o', join(dir, 'bad.o'));
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`${file.replace(/[.]/g, '\\.')}:2:1: error: .*r11`));
+});
+
+test('bad usage and unreadable input exit 2 with one line', () => {
+  const cases: [string[], RegExp][] = [
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run'], /run: expected one input file, got 0/],
+    [['run', 'examples/packet_filter.s', '--budget', '0'], /--budget must be a positive integer, not '0'/],
+    [['run', 'examples/packet_filter.s', '--mem', 'zz'], /--mem: not a hex byte string at byte 0: 'zz'/],
+    [['run', 'no/such/file.s'], /cannot read no\/such\/file\.s: no such file/],
+    [['disasm', 'examples/packet_filter.s', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, message);
+  }
+});
+
+test('disasm of a source file and of the object asm wrote print the same instructions', (t) => {
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const obj = join(dir, 'filter.o');
+  assert.equal(cli('asm', 'examples/packet_filter.s', '-o', obj).code, 0);
+  const fromSource = cli('disasm', 'examples/packet_filter.s');
+  const fromObject = cli('disasm', obj);
+  assert.equal(fromObject.code, 0, fromObject.err);
+  const body = (s: string): string[] => s.split('\n').filter((l) => /^\s+\d+:/.test(l));
+  assert.ok(body(fromSource.out).length === 21);
+  assert.deepEqual(body(fromObject.out), body(fromSource.out));
+});
+
+test('conformance prints N passed, M failed for the whole vector directory', () => {
+  const r = cli('conformance', conformanceDir('tests'));
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^313 passed, 0 failed$/m);
+});
+
+test('asm writes objects the kernel loads with bpftool, in both dialects', (t) => {
+  const why = kernelUnavailable();
+  if (why) { t.skip(why); return; }
+  assert.ok(BPFTOOL);
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const sources: [string, string, string[]][] = [
+    ['compute.bpf.s', XDP_SOURCE, []],
+    ['stack.s', CONFORMANCE_SOURCE, ['--section', 'xdp']],
+  ];
+  for (const [name, text, extra] of sources) {
+    const src = join(dir, name);
+    const obj = join(dir, name.replace(/\.(bpf\.)?s$/, '.o'));
+    writeFileSync(src, text);
+    const asm = cli('asm', src, '-o', obj, ...extra);
+    assert.equal(asm.code, 0, asm.err);
+    const load = loadAll(obj);
+    try {
+      assert.ok(load.ok, `bpftool refused ${name}:\n${load.log}`);
+      const ours = JSON.parse(cli('run', src, '--json').out) as { r0: string };
+      const prog = name.startsWith('compute') ? 'compute' : 'main';
+      const kernel = testRun(`${load.pinDir}/${prog}`, new Uint8Array(64), dir);
+      assert.ok(!('error' in kernel), JSON.stringify(kernel));
+      assert.equal(`0x${kernel.retval.toString(16)}`, ours.r0, `${name}: kernel and interpreter disagree`);
+    } finally {
+      unpin(load.pinDir);
+    }
+  }
+});
