@@ -58,6 +58,8 @@ export class AsmBuilder {
   readonly stack: string[] = [];
   previous: string | undefined;
   current: SectionState | undefined;
+  /** The one note that `.loc` lines are not compiled into .debug_line has been given. */
+  locNoted = false;
 
   report(severity: Severity, code: string, message: string, span: Span): void {
     this.diagnostics.push({ severity, code, message, span });

@@ -229,10 +229,16 @@ const DIRECTIVES: Record<string, Handler> = {
   '.zero': fillData, '.space': fillData, '.skip': fillData,
   '.uleb128': leb128(false), '.sleb128': leb128(true),
   '.p2align': align(true), '.align': align(false), '.balign': align(false),
+  '.loc': (b, cur, ctx) => {
+    while (!cur.atEnd()) cur.next();
+    if (b.locNoted) return;
+    b.locNoted = true;
+    b.report('info', 'asm/no-line-table', '.loc directives are not turned into a .debug_line table (the line info in .BTF.ext is kept)', ctx.span);
+  },
 };
 
 /** Metadata for debuggers and linkers that does not change the bytes we build. */
-const SILENT = /^\.(file|loc|cfi_\w+|addrsig|addrsig_sym|ident|hidden|protected|internal|end)$/;
+const SILENT = /^\.(file|cfi_\w+|addrsig|addrsig_sym|ident|hidden|protected|internal|end)$/;
 
 /** Runs the directive at the cursor; the cursor is on its name. */
 export function applyDirective(b: AsmBuilder, cur: TokenCursor, ctx: DirectiveContext): void {

@@ -74,12 +74,21 @@ function resolveRef(b: AsmBuilder, s: SectionState, idx: number, ref: InsnRef, o
   out.referenced.add(ref.name);
 }
 
+/**
+ * What a REL object stores for a symbol in data, next to the relocation the
+ * object model does not keep: a local symbol is relocated against its section,
+ * so its offset is stored; a global or undefined one against itself (0).
+ */
+function localOffset(b: AsmBuilder, name: string): bigint {
+  if (b.attrs.get(name)?.global) return 0n;
+  return BigInt(b.place(name)?.byteOffset ?? 0);
+}
+
 function writeFixups(b: AsmBuilder, s: SectionState): void {
   for (const f of s.fixups) {
     try {
       const v = evalExpr(f.expr, (n) => b.place(n));
-      // A symbol's value in data is its offset in its section (what REL objects store next to the relocation).
-      const value = v.kind === 'const' ? v.value : v.addend + BigInt(b.place(v.name)?.byteOffset ?? 0);
+      const value = v.kind === 'const' ? v.value : v.addend + localOffset(b, v.name);
       checkFits(value, f.size, f.expr);
       const u = BigInt.asUintN(f.size * 8, value);
       for (let i = 0; i < f.size; i++) s.bytes[f.offset + i] = Number((u >> BigInt(8 * i)) & 0xffn);
