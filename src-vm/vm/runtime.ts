@@ -1,0 +1,272 @@
+// EbpfRuntime: the debugger's engine over the interpreter, in the manner of
+// vscode-mock-debug's MockRuntime. It loads assembly text, places breakpoints
+// by source line, runs, steps (over, into and out of bpf-to-bpf calls) and
+// reports what happened as events (stopOnStep, stopOnBreakpoint, end…) that a
+// debug adapter only translates. Long runs go in chunks, one per event-loop
+// turn, so nothing blocks. Must not import vscode or fs.
+
+import { EventEmitter } from 'node:events';
+import type { Diagnostic } from '../diagnostics';
+import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
+import type { StopReason, Vm, VmFault } from './interpreter';
+import { evaluateRegister, formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
+import { instructionText, loadDebugProgram, type DebugProgram } from './runtimeLoad';
+import type {
+  LoadedProgramInfo, MemoryRead, RegisterView, RunEnd, RuntimeBreakpoint, RuntimeEvents,
+  RuntimeFrame, RuntimeLoadOptions, RuntimeState, StackRow,
+} from './runtimeTypes';
+
+/** Instructions per event-loop turn while running: ~a few ms of interpretation. */
+export const RUN_CHUNK = 100_000;
+
+const CALL_CODE = CLS.JMP | JMP.CALL;
+
+/** Where a step over or step out is done: back at `slot` with `depth` bpf-to-bpf frames in progress. */
+interface StepTarget {
+  slot: number;
+  depth: number;
+}
+
+type StopEvent = 'stopOnEntry' | 'stopOnStep' | 'stopOnPause';
+
+export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
+  private program: DebugProgram | undefined;
+  private current: RuntimeState = 'empty';
+  /** Slot -> ids of the user breakpoints placed on it. */
+  private readonly breakSlots = new Map<number, number[]>();
+  private nextBreakpointId = 1;
+  /** Bumped by every resume and by stop(), so chunks of an older run stand down. */
+  private runToken = 0;
+  private pauseRequested = false;
+  private target: StepTarget | undefined;
+  private disposed = false;
+
+  get state(): RuntimeState {
+    return this.current;
+  }
+
+  /** The loaded program, for the adapter's messages. */
+  get info(): LoadedProgramInfo | undefined {
+    const p = this.program;
+    return p && { section: p.section.name, dialect: p.dialect, slots: p.section.insns.length, memBytes: p.mem.byteLength, budget: p.budget };
+  }
+
+  /** The fault the program stopped on, if it did. */
+  get fault(): VmFault | undefined {
+    return this.program?.vm.fault;
+  }
+
+  /** Assembles and prepares `text`; on any error nothing is loaded and the diagnostics say why. */
+  load(text: string, options: RuntimeLoadOptions = {}): Diagnostic[] {
+    const { value, diagnostics } = loadDebugProgram(text, options);
+    this.program = value;
+    this.current = value ? 'loaded' : 'empty';
+    this.breakSlots.clear();
+    return diagnostics;
+  }
+
+  /** Replaces every breakpoint with ones on `lines` (0-based). */
+  setBreakpoints(lines: readonly number[]): RuntimeBreakpoint[] {
+    const vm = this.program?.vm;
+    for (const slot of this.breakSlots.keys()) vm?.setBreakpoint(slot, slot === this.target?.slot);
+    this.breakSlots.clear();
+    return lines.map((line) => this.placeBreakpoint(line));
+  }
+
+  private placeBreakpoint(requestedLine: number): RuntimeBreakpoint {
+    const id = this.nextBreakpointId++;
+    const unverified = (message: string): RuntimeBreakpoint => ({ id, requestedLine, line: requestedLine, verified: false, message });
+    if (!this.program) return unverified('no program is loaded');
+    const at = this.program.lines.place(requestedLine);
+    if (!at) return unverified(`no instruction on line ${requestedLine + 1} or below it`);
+    this.breakSlots.set(at.slot, [...(this.breakSlots.get(at.slot) ?? []), id]);
+    this.program.vm.setBreakpoint(at.slot, true);
+    return { id, requestedLine, line: at.line, verified: true, slot: at.slot };
+  }
+
+  /** Starts the loaded program: stops on entry (or on a breakpoint on the first instruction), else runs. */
+  start(stopOnEntry: boolean): boolean {
+    const p = this.program;
+    if (!p || this.current !== 'loaded') return false;
+    const mem = p.mem.byteLength === 0 ? 'no input memory' : `${p.mem.byteLength} bytes of input memory at r1`;
+    this.emitLater('output', `${p.section.name}: ${p.section.insns.length} instruction slots (${p.dialect} dialect), ${mem}, budget ${p.budget} instructions`, 'console');
+    const ids = this.breakSlots.get(p.vm.pc);
+    if (stopOnEntry) this.stopped('stopOnEntry');
+    else if (ids) this.stoppedAtBreakpoint(ids);
+    else this.resume(undefined);
+    return true;
+  }
+
+  /** Runs until a breakpoint, a fault or the end. False when the program is not stopped. */
+  continue(): boolean {
+    return this.control(() => this.resume(undefined));
+  }
+
+  /** Runs one instruction; a bpf-to-bpf `call` runs until it returns. */
+  next(): boolean {
+    return this.control((vm) => {
+      const insn = vm.insns[vm.pc];
+      const isLocalCall = insn !== undefined && insn.code === CALL_CODE && insn.src === PSEUDO_CALL.LOCAL;
+      if (isLocalCall) this.resume({ slot: vm.pc + 1, depth: vm.frames.length });
+      else this.stepOne(vm);
+    });
+  }
+
+  /** Runs one instruction, entering a called function. */
+  stepIn(): boolean {
+    return this.control((vm) => this.stepOne(vm));
+  }
+
+  /** Runs until the current function returns to its caller (in the main frame: to the end). */
+  stepOut(): boolean {
+    return this.control((vm) => {
+      const depth = vm.frames.length;
+      this.resume(depth === 0 ? undefined : { slot: vm.frames[depth - 1].returnPc, depth: depth - 1 });
+    });
+  }
+
+  /** Asks a running program to stop at the next chunk boundary. */
+  pause(): boolean {
+    if (this.current !== 'running') return false;
+    this.pauseRequested = true;
+    return true;
+  }
+
+  /** Ends the session: no more running, no more events. */
+  stop(): void {
+    this.runToken++;
+    this.disposed = true;
+    this.current = 'ended';
+  }
+
+  /** The call stack, innermost frame first. */
+  stackFrames(): RuntimeFrame[] {
+    const p = this.program;
+    if (!p || this.current === 'empty') return [];
+    const { vm, lines } = p;
+    const frames: RuntimeFrame[] = [];
+    for (let depth = vm.frames.length; depth >= 0; depth--) {
+      const slot = depth === vm.frames.length ? vm.pc : vm.frames[depth].returnPc - 1;
+      frames.push({
+        depth, slot, name: this.frameName(p, depth),
+        line: lines.lineOf(slot), column: lines.columnOf(slot), instruction: instructionText(p, slot),
+      });
+    }
+    return frames;
+  }
+
+  registers(depth: number): RegisterView[] {
+    return this.program ? registersAt(this.program.vm, depth) : [];
+  }
+
+  stackRows(depth: number): StackRow[] {
+    return this.program ? stackRowsAt(this.program.vm, depth) : [];
+  }
+
+  readMemory(address: bigint, count: number): MemoryRead {
+    return this.program ? readMemory(this.program.vm, address, count) : { address, bytes: new Uint8Array(), unreadable: count };
+  }
+
+  evaluate(expression: string, depth: number): RegisterView | { error: string } {
+    return this.program ? evaluateRegister(this.program.vm, depth, expression) : { error: 'no program is loaded' };
+  }
+
+  // ---- running -------------------------------------------------------------
+
+  /** Runs `action` when stopped; after a fault, any resume ends the program instead. */
+  private control(action: (vm: Vm) => void): boolean {
+    const vm = this.program?.vm;
+    if (!vm || this.current !== 'stopped') return false;
+    if (vm.status === 'faulted') this.end(vm, 'fault');
+    else action(vm);
+    return true;
+  }
+
+  private stepOne(vm: Vm): void {
+    const reason = vm.run(1);
+    if (reason === 'steps') this.stopped('stopOnStep');
+    else this.finished(vm, reason);
+  }
+
+  private resume(target: StepTarget | undefined): void {
+    const token = ++this.runToken;
+    this.current = 'running';
+    this.pauseRequested = false;
+    this.setTarget(target);
+    setImmediate(() => this.runChunk(token));
+  }
+
+  private runChunk(token: number): void {
+    const vm = this.program?.vm;
+    if (!vm || token !== this.runToken || this.current !== 'running') return;
+    const reason = vm.run(RUN_CHUNK);
+    if (reason === 'steps' && this.pauseRequested) this.stopped('stopOnPause');
+    else if (reason === 'steps') setImmediate(() => this.runChunk(token));
+    else if (reason === 'breakpoint') this.atBreakpoint(vm, token);
+    else this.finished(vm, reason);
+  }
+
+  /** The run met a breakpoint: the step's target, a user breakpoint, or the target's slot in a deeper recursion. */
+  private atBreakpoint(vm: Vm, token: number): void {
+    const t = this.target;
+    const ids = this.breakSlots.get(vm.pc);
+    if (t && vm.pc === t.slot && vm.frames.length === t.depth) this.stopped('stopOnStep');
+    else if (ids) this.stoppedAtBreakpoint(ids);
+    else setImmediate(() => this.runChunk(token));
+  }
+
+  /** The program exited or faulted; an exhausted budget ends it, any other fault stops on it. */
+  private finished(vm: Vm, reason: StopReason): void {
+    if (reason === 'exit') return this.end(vm, 'exit');
+    if (vm.fault?.code === 'vm/budget') return this.end(vm, 'budget');
+    this.setTarget(undefined);
+    this.current = 'stopped';
+    this.emitLater('stopOnException', vm.fault?.message ?? 'the program stopped with a fault', vm.fault?.code ?? 'vm/fault');
+  }
+
+  private stopped(event: StopEvent): void {
+    this.setTarget(undefined);
+    this.current = 'stopped';
+    this.emitLater(event);
+  }
+
+  private stoppedAtBreakpoint(ids: number[]): void {
+    this.setTarget(undefined);
+    this.current = 'stopped';
+    this.emitLater('stopOnBreakpoint', ids);
+  }
+
+  private end(vm: Vm, outcome: RunEnd['outcome']): void {
+    this.setTarget(undefined);
+    this.current = 'ended';
+    const after = `after ${vm.steps} instruction${vm.steps === 1 ? '' : 's'}`;
+    const r0 = outcome === 'exit' ? vm.getReg(0) : undefined;
+    const message = r0 !== undefined
+      ? `program exited with r0 = ${formatValue(r0)} ${after}`
+      : `program ${outcome === 'budget' ? 'stopped' : 'faulted'} ${after}: ${vm.fault?.message ?? 'no fault recorded'}`;
+    this.emitLater('end', { outcome, r0, steps: vm.steps, message });
+  }
+
+  /** Arms a temporary breakpoint at the step target, restoring the user's breakpoint state of the old one. */
+  private setTarget(target: StepTarget | undefined): void {
+    const vm = this.program?.vm;
+    if (this.target && vm) vm.setBreakpoint(this.target.slot, this.breakSlots.has(this.target.slot));
+    this.target = target;
+    if (target && vm) vm.setBreakpoint(target.slot, true);
+  }
+
+  private frameName(p: DebugProgram, depth: number): string {
+    const { vm, section, lines } = p;
+    // Frame d > 0 was entered by the `call` just before frames[d-1].returnPc.
+    const entry = depth === 0 ? 0 : vm.frames[depth - 1].returnPc + vm.insns[vm.frames[depth - 1].returnPc - 1].imm;
+    const symbol = section.functions.find((f) => f.slot === entry)?.name;
+    return symbol ?? lines.labelAt(entry) ?? (depth === 0 ? section.name : `function at instruction ${entry}`);
+  }
+
+  /** Events go out after the current call returns, so a DAP response always precedes its stop event. */
+  private emitLater<K extends keyof RuntimeEvents>(event: K, ...args: RuntimeEvents[K]): void {
+    setImmediate(() => {
+      if (!this.disposed) (this.emit as (e: K, ...a: RuntimeEvents[K]) => boolean)(event, ...args);
+    });
+  }
+}
