@@ -61,11 +61,16 @@ function indexInsnsByLine(object: AsmObject): Map<number, SlotRef[]> {
   return byLine;
 }
 
-function internalError(err: unknown, log: LogFn): AsmAnalysis {
+/** Logs a crash (with its stack) and returns the one diagnostic the user sees for it. */
+export function internalErrorDiagnostic(err: unknown, during: string, log: LogFn): Diagnostic {
   const message = err instanceof Error ? err.message : String(err);
   const stack = err instanceof Error && err.stack ? `\n${err.stack}` : '';
-  log(`internal error while assembling: ${message}${stack}`);
-  const diagnostic: Diagnostic = { severity: 'error', code: 'server/internal-error', message: `internal error: ${message}` };
+  log(`internal error while ${during}: ${message}${stack}`);
+  return { severity: 'error', code: 'server/internal-error', message: `internal error: ${message}` };
+}
+
+function internalError(err: unknown, log: LogFn): AsmAnalysis {
+  const diagnostic = internalErrorDiagnostic(err, 'assembling', log);
   return { dialect: 'llvm', object: EMPTY_OBJECT, diagnostics: [diagnostic], insnsByLine: new Map() };
 }
 

@@ -5,10 +5,10 @@
 
 import {
   createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type InitializeParams, type InitializeResult,
+  type Diagnostic as LspDiagnostic, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, soleSectionLocator } from './analyze';
+import { AnalysisCache, internalErrorDiagnostic, soleSectionLocator } from './analyze';
 import { asmCompletions } from './completion';
 import { nodeDebouncer } from './debounce';
 import { asmHover } from './hover';
@@ -36,15 +36,20 @@ function guarded<T>(what: string, fallback: T, run: () => T): T {
   }
 }
 
+function diagnosticsOf(doc: TextDocument): LspDiagnostic[] {
+  try {
+    const analysis = cache.analysisOf(doc, settings.asm.dialect);
+    return toLspDiagnostics(analysis.diagnostics, soleSectionLocator(analysis));
+  } catch (err) {
+    return toLspDiagnostics([internalErrorDiagnostic(err, 'converting diagnostics', logError)]);
+  }
+}
+
 function publishDiagnostics(uri: string): void {
   const doc = documents.get(uri);
   if (!doc) return;
-  guarded('diagnostics', undefined, () => {
-    const analysis = cache.analysisOf(doc, settings.asm.dialect);
-    const diagnostics = toLspDiagnostics(analysis.diagnostics, soleSectionLocator(analysis));
-    publishedVersion.set(uri, doc.version);
-    void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
-  });
+  publishedVersion.set(uri, doc.version);
+  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnosticsOf(doc) });
 }
 
 async function refreshSettings(pushed?: unknown): Promise<void> {
@@ -64,7 +69,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      completionProvider: { triggerCharacters: [' ', '.', '%'] },
+      completionProvider: { triggerCharacters: ['%'] },
     },
     serverInfo: { name: 'ebpf-workbench-server' },
   };

@@ -1,0 +1,90 @@
+// Test harness for the built language server: builds out/server.js when it
+// is missing or older than its sources, spawns `node out/server.js --stdio`,
+// and speaks LSP JSON-RPC to it through vscode-languageserver's protocol
+// connection, collecting publishDiagnostics and log messages.
+
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createProtocolConnection, ExitNotification, InitializedNotification, InitializeRequest, LogMessageNotification,
+  PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
+
+export const SERVER_JS = 'out/server.js';
+const SOURCE_DIRS = ['server/src', 'src-vm'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(path) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `node esbuild.mjs` unless out/server.js is newer than every server and core source. */
+export function ensureServerBuilt(): void {
+  const sourcesChanged = Math.max(...SOURCE_DIRS.map(newestMtime));
+  if (existsSync(SERVER_JS) && statSync(SERVER_JS).mtimeMs >= sourcesChanged) return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node esbuild.mjs failed (${r.status}):\n${r.stdout}${r.stderr}`);
+}
+
+export class LspHarness {
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  readonly logs: string[] = [];
+  private readonly waiters: (() => void)[] = [];
+  exitCode: Promise<number | null>;
+
+  private constructor(readonly proc: ChildProcessWithoutNullStreams, readonly conn: ProtocolConnection) {
+    this.exitCode = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.diagnostics.push(p);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    conn.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
+  }
+
+  static start(): LspHarness {
+    ensureServerBuilt();
+    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: 'pipe' });
+    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    conn.listen();
+    return new LspHarness(proc, conn);
+  }
+
+  /** initialize + initialized; by default as a client without workspace/configuration support. */
+  async initialize(initializationOptions?: unknown, capabilities: ClientCapabilities = {}): Promise<InitializeResult> {
+    const result = await this.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: null, capabilities, initializationOptions,
+    });
+    await this.conn.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  /** The first publishDiagnostics for `uri` at or after index `from` of `this.diagnostics`. */
+  async diagnosticsFor(uri: string, from: number, timeoutMs = 5000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.diagnostics.slice(from).find((p) => p.uri === uri);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no diagnostics for ${uri} within ${timeoutMs} ms (server log: ${this.logs.join(' | ')})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  async stop(): Promise<number | null> {
+    await this.conn.sendRequest(ShutdownRequest.type);
+    await this.conn.sendNotification(ExitNotification.type);
+    const code = await this.exitCode;
+    this.conn.dispose();
+    return code;
+  }
+}
