@@ -18,7 +18,7 @@ const FIXTURE = 'test/fixtures/server/two_errors.s';
 const URI = pathToFileURL(FIXTURE).href;
 const CONF_FIXTURE = 'test/fixtures/server/conformance.s';
 const CONF_URI = pathToFileURL(CONF_FIXTURE).href;
-const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 300;
 
 const range = (l: number, c: number, el: number, ec: number) => ({ start: { line: l, character: c }, end: { line: el, character: ec } });
 
