@@ -15,14 +15,16 @@ import type { AsmObject, AsmSection } from './object';
 import { collectSymbols, resolveReferences, type Resolved } from './resolve';
 import { AsmError, TokenCursor, isRegName } from './tokenCursor';
 
-/** `12: (bf) ` of a verifier log line, or `12: ` of an objdump listing without raw bytes. */
-const LINE_PREFIX = /^(\s*)(\d+):(?:[ \t]+\(([0-9a-fA-F]{2})\))?(?=[ \t]|$)/;
+/**
+ * `12: (bf) ` of a verifier log line, `(bf) ` of a kernel-dialect line without
+ * its index, or `12: ` of an objdump listing without raw bytes.
+ */
+const LINE_PREFIX = /^\s*(?:\d+:(?=[ \t]|$))?(?:[ \t]*\(([0-9a-fA-F]{2})\)(?=[ \t]|$))?/;
 
 function stripLinePrefix(raw: string): { text: string; opcode?: number } {
-  const m = LINE_PREFIX.exec(raw);
-  if (!m) return { text: raw };
+  const m = LINE_PREFIX.exec(raw)!;
   const text = ' '.repeat(m[0].length) + raw.slice(m[0].length); // keep columns
-  return { text, opcode: m[3] === undefined ? undefined : parseInt(m[3], 16) };
+  return { text, opcode: m[1] === undefined ? undefined : parseInt(m[1], 16) };
 }
 
 function lineSpan(line: number, col: number, endCol: number): Span {

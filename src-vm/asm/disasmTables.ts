@@ -20,6 +20,13 @@ export interface DisasmOptions {
    * `w1 = *(u32 *)…` prints as `r1 = *(u32 *)…`, as plain llvm-objdump does.
    */
   alu32?: boolean;
+  /**
+   * LLVM: print what llvm-objdump leaves ambiguous so that the text assembles
+   * back to the same bytes: bpf-to-bpf calls as `call pc+0x3`, kfunc calls as
+   * `call kernel-function#N`, and any slot that is not a valid instruction
+   * (reserved fields set, unknown opcode) as a raw `.quad 0x…`.
+   */
+  roundTrip?: boolean;
   /** Kernel: start each line with the opcode, `(bf) r1 = r6` (default true). */
   opcodePrefix?: boolean;
   /** LLVM: symbols of the section, to note jump targets as `<func+0x10>` like llvm-objdump. */

@@ -4,8 +4,8 @@
 // `goto pc+2`, `call bpf_map_lookup_elem#1`), which lives in disasmKernel.ts.
 // One line per instruction; an `lddw` covers two slots. Pure.
 
-import { isLddw, lddwImm64, type Insn } from '../isa/insn';
-import { ATOMIC, opcodeInfo, type OpKind, type OpcodeInfo } from '../isa/opcodes';
+import { encodeInsns, isLddw, lddwImm64, type Insn } from '../isa/insn';
+import { ATOMIC, PSEUDO_CALL, REG_COUNT, opcodeInfo, type FieldRule, type OpKind, type OpcodeInfo } from '../isa/opcodes';
 import { formatKernelInsn } from './disasmKernel';
 import { ALU_OP_TEXT, ATOMIC_OP_NAME, JMP_OP_TEXT, aluOpText, isMovsx, type DisasmOptions, type DisasmSymbol } from './disasmTables';
 
@@ -108,11 +108,49 @@ const LLVM: Record<OpKind, LlvmFormatter> = {
   exit: () => 'exit',
 };
 
+function fieldOk(rule: FieldRule, value: number): boolean {
+  if (rule === 'any') return true;
+  if (rule === 'zero') return value === 0;
+  if (rule === 'reg') return value >= 0 && value < REG_COUNT;
+  return rule.includes(value);
+}
+
+/** Whether the slot(s) at `idx` are a valid instruction, so its text says everything about its bytes. */
+function encodable(insns: readonly Insn[], idx: number, info: OpcodeInfo): boolean {
+  const i = insns[idx];
+  if (!FIELDS.every((f) => fieldOk(info.rules[f], i[f]))) return false;
+  if (info.kind !== 'lddw') return true;
+  const tail = insns[idx + 1];
+  return tail !== undefined && tail.code === 0 && tail.dst === 0 && tail.src === 0 && tail.off === 0;
+}
+
+const FIELDS = ['dst', 'src', 'off', 'imm'] as const;
+
+/** `.quad 0x…` of the raw slot(s): what the assembler turns back into exactly these bytes. */
+function rawQuads(insns: readonly Insn[], idx: number, count: number): string {
+  const bytes = encodeInsns(insns.slice(idx, idx + count));
+  const view = new DataView(bytes.buffer);
+  const quads: string[] = [];
+  for (let at = 0; at < bytes.length; at += 8) quads.push(`0x${view.getBigUint64(at, true).toString(16).padStart(16, '0')}`);
+  return `.quad ${quads.join(', ')}`;
+}
+
+function roundTripCall(i: Insn): string | undefined {
+  if (i.src === PSEUDO_CALL.LOCAL) return `call pc${rel(i.imm)}`;
+  if (i.src === PSEUDO_CALL.KFUNC) return `call kernel-function#${i.imm}`;
+  return undefined;
+}
+
 /** The text of the instruction at `idx` (for an `lddw`, of both its slots). */
 export function formatInsn(insns: readonly Insn[], idx: number, opts: DisasmOptions = {}): string {
   const i = insns[idx];
   if (opts.dialect === 'kernel') return formatKernelInsn(insns, idx, opts);
   const info = i && opcodeInfo(i.code);
+  if (opts.roundTrip) {
+    if (!info || !encodable(insns, idx, info)) return rawQuads(insns, idx, isLddw(i) ? 2 : 1);
+    const call = info.kind === 'call' ? roundTripCall(i) : undefined;
+    if (call) return call;
+  }
   if (!info) return '<unknown>';
   return LLVM[info.kind](i, info, { insns, idx, r32: opts.alu32 === false ? 'r' : 'w', symbols: opts.symbols });
 }

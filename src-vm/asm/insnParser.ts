@@ -109,11 +109,15 @@ function parseCond(cur: TokenCursor): ParsedInsn {
   return one(i, { ref: t.ref, target: t });
 }
 
-/** `name#N` of a verifier log: a helper by name (checked against N) or a kfunc with BTF id N. */
+/**
+ * `name#N` of a verifier log: a helper by name (checked against N), `unknown#N`
+ * (the log's name for a helper id it does not know), or a kfunc with BTF id N.
+ */
 function parseLogCall(cur: TokenCursor, name: { text: string; col: number; endCol: number }): ParsedInsn {
   cur.expectPunct('#');
   const e = parseExpr(cur);
   const id = imm32(constExpr(e, 'a helper number'), e);
+  if (name.text === 'unknown') return one(insn(CLS.JMP | JMP.CALL, 0, PSEUDO_CALL.HELPER, 0, id));
   const helper = helperByName(name.text);
   if (!helper) return one(insn(CLS.JMP | JMP.CALL, 0, PSEUDO_CALL.KFUNC, 0, id));
   if (helper.id !== id) throw new AsmError(`${name.text} is helper #${helper.id}, not #${id}`, e.col, e.endCol, 'asm/helper-id');
