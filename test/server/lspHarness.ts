@@ -1,37 +1,17 @@
-// Test harness for the built language server: builds out/server.js when it
-// is missing or older than its sources, spawns `node out/server.js --stdio`,
+// Test harness for the built language server: (re)builds out/server.js
+// through test/support/build when its sources changed, spawns `node out/server.js --stdio`,
 // and speaks LSP JSON-RPC to it through vscode-languageserver's protocol
 // connection, collecting publishDiagnostics and log messages.
 
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { builtBundle } from '../support/build';
 import {
   createProtocolConnection, ExitNotification, InitializedNotification, InitializeRequest, LogMessageNotification,
   PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 
-export const SERVER_JS = 'out/server.js';
-const SOURCE_DIRS = ['server/src', 'src-vm'];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    newest = Math.max(newest, st.isDirectory() ? newestMtime(path) : st.mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs `node esbuild.mjs` unless out/server.js is newer than every server and core source. */
-export function ensureServerBuilt(): void {
-  const sourcesChanged = Math.max(...SOURCE_DIRS.map(newestMtime));
-  if (existsSync(SERVER_JS) && statSync(SERVER_JS).mtimeMs >= sourcesChanged) return;
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`node esbuild.mjs failed (${r.status}):\n${r.stdout}${r.stderr}`);
-}
+export const SERVER_JS = builtBundle('server');
 
 export class LspHarness {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
@@ -49,7 +29,6 @@ export class LspHarness {
   }
 
   static start(): LspHarness {
-    ensureServerBuilt();
     const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: 'pipe' });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     conn.listen();

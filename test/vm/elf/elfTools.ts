@@ -2,34 +2,17 @@
 // and reduces both llvm-readelf's JSON output and our reader's ElfFile to one
 // comparable summary (sections, .symtab symbols, relocations).
 
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { findTool, runTool } from '../../support/tools';
 import { fileURLToPath } from 'node:url';
 import type { ElfFile } from '../../../src-vm/elf/elf';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'elf');
 
-/** The first of `names` on PATH (plus the sbin and llvm-19 directories PATH often lacks), or undefined. */
-export function findTool(...names: string[]): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin', '/usr/lib/llvm-19/bin'];
-  for (const name of names) {
-    for (const dir of dirs) {
-      const path = join(dir, name);
-      if (dir && existsSync(path)) return path;
-    }
-  }
-  return undefined;
-}
-
 export const READELF = findTool('llvm-readelf-19', 'llvm-readelf');
 export const CLANG = findTool('clang-19');
 export const BPFTOOL = findTool('bpftool');
-
-export function run(cmd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
-}
+export const run = runTool;
 
 export interface SectionSummary {
   index: number; name: string; type: number; flags: number; offset: number; size: number;
