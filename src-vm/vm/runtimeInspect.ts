@@ -5,7 +5,7 @@
 
 import { FRAME_POINTER, REG_COUNT } from '../isa/opcodes';
 import { STACK_SIZE, type Vm } from './interpreter';
-import { offsetIn } from './memory';
+import { offsetIn, regionAddress } from './memory';
 import type { MemoryRead, RegisterView, StackRow } from './runtimeTypes';
 
 /** Registers a caller frame still knows after its call: r6..r9 are callee-saved, r10 its frame pointer. */
@@ -61,7 +61,7 @@ export function stackRowsAt(vm: Vm, depth: number): StackRow[] {
   const rows: StackRow[] = [];
   for (let offset = -8; offset >= -STACK_SIZE; offset -= 8) {
     const start = STACK_SIZE + offset;
-    rows.push({ offset, bytes: stack.bytes.slice(start, start + 8) });
+    rows.push({ offset, address: regionAddress(stack, start), bytes: stack.bytes.slice(start, start + 8) });
   }
   return rows;
 }

@@ -75,6 +75,8 @@ export interface RegisterView {
 /** Eight bytes of a frame's stack: `offset` is relative to its frame pointer (-8 is the top row). */
 export interface StackRow {
   offset: number;
+  /** Address of the row's first byte. */
+  address: bigint;
   bytes: Uint8Array;
 }
 

@@ -1,0 +1,310 @@
+// The eBPF debug adapter: a thin DAP shell over EbpfRuntime, in the manner of
+// vscode-mock-debug's MockDebugSession. Each xxxRequest only checks its
+// arguments, calls the runtime and translates plain runtime data into protocol
+// objects; runtime events become DAP events. Must not import vscode (the same
+// class runs inline in the extension host and stand-alone on stdio).
+
+import { basename, resolve } from 'node:path';
+import {
+  ExitedEvent, Handles, InitializedEvent, Logger, LoggingDebugSession, OutputEvent, Scope, Source,
+  StackFrame, StoppedEvent, TerminatedEvent, Thread, logger,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Diagnostic } from '../../../src-vm/diagnostics';
+import type { Dialect } from '../../../src-vm/program';
+import { EbpfRuntime } from '../../../src-vm/vm/runtime';
+import { formatBytes } from '../../../src-vm/vm/runtimeInspect';
+import type { RunEnd } from '../../../src-vm/vm/runtimeTypes';
+import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
+
+/**
+ * The launch configuration. Must match the package.json schema
+ * (`contributes.debuggers[type=ebpf].configurationAttributes.launch`).
+ */
+export interface ILaunchRequestArguments extends DebugProtocol.LaunchRequestArguments {
+  /** Absolute path of the eBPF assembly file (`.bpf.s`, `.s`) to run. */
+  program: string;
+  /** Code section to run; default the first one with instructions. */
+  section?: string;
+  /** Input memory as hex bytes; r1 points at it, r2 holds its length. */
+  mem?: string;
+  /** Most instructions the run may execute (default 1,000,000). */
+  budget?: number;
+  /** Stop at the first instruction. */
+  stopOnEntry?: boolean;
+  /** Assembly dialect; default: LLVM, else conformance when only it reads the file. */
+  dialect?: Dialect;
+  /** Log the DAP traffic to the debug console. */
+  trace?: boolean;
+}
+
+/** Error ids of our error responses. */
+const ERR = { launch: 1001, assembly: 1002, notStopped: 1003, evaluate: 1004, memory: 1005 } as const;
+
+const THREAD_ID = 1;
+/** How long launch waits for configurationDone before starting anyway (as mock-debug does). */
+const CONFIGURATION_TIMEOUT_MS = 1000;
+
+type VariableScope = { kind: 'registers' | 'stack'; depth: number };
+
+/** DAP stop reasons of the runtime's plain stop events. */
+const STOP_REASONS = { stopOnEntry: 'entry', stopOnStep: 'step', stopOnPause: 'pause' } as const;
+
+/** Every problem with the attribute types, each naming its attribute. */
+export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): string[] {
+  const problems: string[] = [];
+  const isType = (value: unknown, type: string): boolean => value === undefined || typeof value === type;
+  if (typeof args.program !== 'string' || args.program.trim() === '') {
+    problems.push('program: required: the path of the eBPF assembly file to run (.bpf.s or .s)');
+  }
+  if (!isType(args.section, 'string')) problems.push('section: must be a section name such as "xdp"');
+  if (!isType(args.mem, 'string')) problems.push('mem: must be a string of hex bytes such as "aa bb cc"');
+  if (!isType(args.budget, 'number')) problems.push('budget: must be a number of instructions');
+  if (!isType(args.stopOnEntry, 'boolean')) problems.push('stopOnEntry: must be true or false');
+  if (args.dialect !== undefined && args.dialect !== 'llvm' && args.dialect !== 'conformance') {
+    problems.push(`dialect: must be "llvm" or "conformance", got ${JSON.stringify(args.dialect)}`);
+  }
+  return problems;
+}
+
+/** `file:line:col: message` (1-based) for diagnostics with a position, else the message alone. */
+export function formatLaunchDiagnostic(d: Diagnostic, file: string): string {
+  if (d.span) return `${file}:${d.span.line + 1}:${d.span.col + 1}: ${d.message}`;
+  if (d.insnIdx !== undefined) return `${file}: instruction ${d.insnIdx}: ${d.message}`;
+  return d.message;
+}
+
+export class EbpfDebugSession extends LoggingDebugSession {
+  private readonly runtime = new EbpfRuntime();
+  private variableHandles = new Handles<VariableScope>();
+  private programPath = '';
+  private markConfigured: () => void = () => undefined;
+  private readonly configured = new Promise<void>((done) => { this.markConfigured = done; });
+
+  constructor(private readonly files: FileAccessor = nodeFileAccessor) {
+    super();
+    // The runtime counts lines and columns from 0.
+    this.setDebuggerLinesStartAt1(false);
+    this.setDebuggerColumnsStartAt1(false);
+    this.forwardRuntimeEvents();
+  }
+
+  private forwardRuntimeEvents(): void {
+    const rt = this.runtime;
+    for (const event of ['stopOnEntry', 'stopOnStep', 'stopOnPause'] as const) {
+      rt.on(event, () => this.sendStopped(new StoppedEvent(STOP_REASONS[event], THREAD_ID)));
+    }
+    rt.on('stopOnBreakpoint', (ids) => {
+      const stopped: DebugProtocol.StoppedEvent = new StoppedEvent('breakpoint', THREAD_ID);
+      stopped.body.hitBreakpointIds = ids;
+      this.sendStopped(stopped);
+    });
+    rt.on('stopOnException', (message) => {
+      const stopped: DebugProtocol.StoppedEvent = new StoppedEvent('exception', THREAD_ID, message);
+      stopped.body.description = message;
+      this.sendStopped(stopped);
+    });
+    rt.on('output', (text, category) => this.sendEvent(new OutputEvent(`${text}\n`, category)));
+    rt.on('end', (end) => this.ended(end));
+  }
+
+  private sendStopped(event: DebugProtocol.StoppedEvent): void {
+    this.variableHandles.reset();
+    this.sendEvent(event);
+  }
+
+  private ended(end: RunEnd): void {
+    this.sendEvent(new OutputEvent(`${end.message}\n`, end.outcome === 'exit' ? 'console' : 'stderr'));
+    if (end.r0 !== undefined) this.sendEvent(new ExitedEvent(Number(end.r0 & 0xffffffffn)));
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsReadMemoryRequest: true,
+      supportsExceptionInfoRequest: true,
+    };
+    this.sendResponse(response);
+  }
+
+  protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.markConfigured();
+    this.sendResponse(response);
+  }
+
+  protected async launchRequest(response: DebugProtocol.LaunchResponse, args: ILaunchRequestArguments): Promise<void> {
+    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    const problems = launchArgumentProblems(args);
+    if (problems.length > 0) return this.fail(response, ERR.launch, problems.join('\n'));
+    const file = await this.files.readText(args.program);
+    if ('missing' in file) return this.fail(response, ERR.launch, `program: file not found: ${args.program}`);
+    if ('error' in file) return this.fail(response, ERR.launch, `program: cannot read ${args.program}: ${file.error}`);
+    const diagnostics = this.runtime.load(file.text, { section: args.section, mem: args.mem, budget: args.budget, dialect: args.dialect });
+    for (const d of diagnostics) {
+      this.sendEvent(new OutputEvent(`${formatLaunchDiagnostic(d, args.program)}\n`, d.severity === 'error' ? 'stderr' : 'console'));
+    }
+    const firstError = diagnostics.find((d) => d.severity === 'error');
+    if (firstError) return this.fail(response, ERR.assembly, formatLaunchDiagnostic(firstError, args.program));
+    this.programPath = args.program;
+    // Breakpoints come after this event, so they always meet a loaded program.
+    this.sendEvent(new InitializedEvent());
+    await Promise.race([this.configured, new Promise((done) => setTimeout(done, CONFIGURATION_TIMEOUT_MS))]);
+    this.runtime.start(args.stopOnEntry === true);
+    this.sendResponse(response);
+  }
+
+  protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    if (!this.isProgram(args.source.path)) {
+      const message = `not part of the program being debugged (${this.programPath || 'none yet'})`;
+      response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message })) };
+      return this.sendResponse(response);
+    }
+    const placed = this.runtime.setBreakpoints(requested.map((b) => this.convertClientLineToDebugger(b.line)));
+    response.body = {
+      breakpoints: placed.map((b) => ({
+        id: b.id, verified: b.verified, line: this.convertDebuggerLineToClient(b.line), source: args.source, message: b.message,
+      })),
+    };
+    this.sendResponse(response);
+  }
+
+  private isProgram(path: string | undefined): boolean {
+    if (path === undefined || this.programPath === '') return false;
+    const a = resolve(path);
+    const b = resolve(this.programPath);
+    return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  }
+
+  protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'eBPF program')] };
+    this.sendResponse(response);
+  }
+
+  protected stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const frames = this.runtime.stackFrames();
+    const start = args.startFrame ?? 0;
+    const end = args.levels ? start + args.levels : frames.length;
+    const source = new Source(basename(this.programPath), this.convertDebuggerPathToClient(this.programPath));
+    response.body = {
+      totalFrames: frames.length,
+      stackFrames: frames.slice(start, end).map((f) => {
+        const name = f.line === undefined ? `${f.name}: ${f.instruction}` : f.name;
+        const frame: DebugProtocol.StackFrame = new StackFrame(f.depth + 1, name);
+        if (f.line === undefined) frame.presentationHint = 'subtle';
+        else {
+          frame.source = source;
+          frame.line = this.convertDebuggerLineToClient(f.line);
+          frame.column = this.convertDebuggerColumnToClient(f.column ?? 0);
+        }
+        return frame;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const depth = args.frameId - 1;
+    response.body = {
+      scopes: [
+        new Scope('Registers', this.variableHandles.create({ kind: 'registers', depth }), false),
+        new Scope('Stack', this.variableHandles.create({ kind: 'stack', depth }), false),
+      ],
+    };
+    this.sendResponse(response);
+  }
+
+  protected variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const scope = this.variableHandles.get(args.variablesReference);
+    response.body = { variables: scope ? this.variablesOf(scope) : [] };
+    this.sendResponse(response);
+  }
+
+  private variablesOf(scope: VariableScope): DebugProtocol.Variable[] {
+    if (scope.kind === 'registers') {
+      return this.runtime.registers(scope.depth).map((r) => ({
+        name: r.name, value: r.text, type: r.type, evaluateName: r.name, variablesReference: 0,
+        memoryReference: r.pointsTo ? `0x${r.value.toString(16)}` : undefined,
+      }));
+    }
+    return this.runtime.stackRows(scope.depth).map((row) => ({
+      name: `fp${row.offset}`, value: formatBytes(row.bytes), type: '8 bytes', variablesReference: 0,
+      memoryReference: `0x${row.address.toString(16)}`,
+    }));
+  }
+
+  protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const depth = args.frameId !== undefined ? args.frameId - 1 : (this.runtime.stackFrames()[0]?.depth ?? 0);
+    const result = this.runtime.evaluate(args.expression, depth);
+    if ('error' in result) return this.fail(response, ERR.evaluate, result.error, false);
+    response.body = {
+      result: result.text, type: result.type, variablesReference: 0,
+      memoryReference: result.pointsTo ? `0x${result.value.toString(16)}` : undefined,
+    };
+    this.sendResponse(response);
+  }
+
+  protected readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    let address: bigint;
+    try {
+      address = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+    } catch {
+      return this.fail(response, ERR.memory, `not a memory reference: ${args.memoryReference}`, false);
+    }
+    const read = this.runtime.readMemory(address, args.count);
+    response.body = {
+      address: `0x${read.address.toString(16)}`,
+      data: Buffer.from(read.bytes).toString('base64'),
+      unreadableBytes: read.unreadable,
+    };
+    this.sendResponse(response);
+  }
+
+  protected exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const fault = this.runtime.fault;
+    response.body = {
+      exceptionId: fault?.code ?? 'none',
+      description: fault?.message ?? 'the program has not faulted',
+      breakMode: 'always',
+    };
+    this.sendResponse(response);
+  }
+
+  protected continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.control(response, () => this.runtime.continue());
+  }
+
+  protected nextRequest(response: DebugProtocol.NextResponse): void {
+    this.control(response, () => this.runtime.next());
+  }
+
+  protected stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.control(response, () => this.runtime.stepIn());
+  }
+
+  protected stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.control(response, () => this.runtime.stepOut());
+  }
+
+  protected pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.control(response, () => this.runtime.pause());
+  }
+
+  protected disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments, request?: DebugProtocol.Request): void {
+    this.runtime.stop();
+    super.disconnectRequest(response, args, request);
+  }
+
+  /** Runs a resume-style command; it fails when the program is not in a state that allows it. */
+  private control(response: DebugProtocol.Response, command: () => boolean): void {
+    if (command()) return this.sendResponse(response);
+    this.fail(response, ERR.notStopped, `cannot ${response.command}: the program is ${this.runtime.state}`, false);
+  }
+
+  private fail(response: DebugProtocol.Response, id: number, message: string, showUser = true): void {
+    this.sendErrorResponse(response, { id, format: message, showUser });
+  }
+}
