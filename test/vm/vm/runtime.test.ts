@@ -289,6 +289,13 @@ test('conformance-dialect text loads when the LLVM dialect cannot read it', asyn
   rt.stepIn();
   await next();
   assert.deepEqual(where(rt), { line: 2, depth: 0 });
+  rt.next();
+  await next();
+  assert.equal(rt.stackFrames()[0].instruction, 'exit');
+  assert.ok(rt.next(), 'stepping over the last exit ends the program');
+  const end = await next();
+  assert.deepEqual(end, { event: 'end', args: [{ outcome: 'exit', r0: 3n, steps: 3, message: 'program exited with r0 = 0x3 (3) after 3 instructions' }] });
+  assert.equal(rt.next(), false, 'nothing to step after the end');
 });
 
 const LOAD_ERRORS: { name: string; text?: string; options: RuntimeLoadOptions; messages: string[] }[] = [
