@@ -103,7 +103,7 @@ function withoutInsnPrefix(message: string): string {
 function validateSections(b: AsmBuilder, resolved: Resolved): void {
   for (const s of b.sections.values()) {
     if (s.kind !== 'code' || s.insns.length === 0) continue;
-    const relocated = resolved.relocatedSlots.get(s.name)!;
+    const unchecked = resolved.uncheckedTargets.get(s.name)!;
     const targets = new Map(s.pending.filter((p) => p.parsed.target).map((p) => [p.idx, { line: p.line, ...p.parsed.target! }]));
     for (const d of validateProgram(s.insns)) {
       const idx = d.insnIdx;
@@ -111,7 +111,7 @@ function validateSections(b: AsmBuilder, resolved: Resolved): void {
         b.diagnostics.push({ ...d, message: `section ${s.name}: ${d.message}` });
         continue;
       }
-      if (TARGET_CODES.has(d.code) && relocated.has(idx)) continue;
+      if (TARGET_CODES.has(d.code) && unchecked.has(idx)) continue;
       const t = TARGET_CODES.has(d.code) ? targets.get(idx) : undefined;
       const span = t ? lineSpan(t.line, t.col, t.endCol) : s.spans[idx];
       b.diagnostics.push({ ...d, message: withoutInsnPrefix(d.message), span });

@@ -143,6 +143,7 @@ function align(powerOfTwo: boolean): Handler {
 
 /** `.section NAME[, "flags"[, @type[, entsize]]]` */
 const sectionDirective: Handler = (b, cur, ctx) => {
+  if (cur.atEnd()) throw cur.errorHere('expected a section name');
   const first = cur.next();
   let name: string;
   if (first.kind === 'string') {

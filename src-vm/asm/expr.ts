@@ -3,7 +3,7 @@
 // and `.size f, .Lfunc_end0-f`. An expression is kept as a constant plus a
 // signed list of symbols and evaluated once every label is placed. Pure.
 
-import { AsmError, type TokenCursor } from './tokenCursor';
+import { AsmError, isRegName, type TokenCursor } from './tokenCursor';
 
 export interface SymbolTerm {
   name: string;
@@ -111,5 +111,6 @@ export function evalExpr(e: Expr, place: (name: string) => SymbolPlace | undefin
 export function constExpr(e: Expr, what: string): bigint {
   if (e.symbols.length === 0) return e.constant;
   const s = e.symbols[0];
-  throw new AsmError(`${what} must be a number, not the symbol ${s.name}`, s.col, s.endCol, 'asm/expression');
+  const thing = isRegName(s.name) ? 'register' : 'symbol';
+  throw new AsmError(`${what} must be a number, not the ${thing} ${s.name}`, s.col, s.endCol, 'asm/expression');
 }

@@ -53,6 +53,8 @@ function one(i: Insn, extra: Partial<ParsedInsn> = {}): ParsedInsn {
 /** `+N`, `-N`, `N`, the kernel's `pc+N`, or a label; then an optional objdump `<sym+0x10>` note. */
 function parseTarget(cur: TokenCursor, field: 'off' | 'imm'): { value: number; ref?: InsnRef; col: number; endCol: number } {
   const start = cur.peek();
+  if (!start) throw cur.errorHere('expected a jump target such as +2, -1 or a label');
+  if (cur.isReg()) throw cur.errorHere(`a jump target is an offset or a label, not the register ${start.text}`);
   let result: { value: number; ref?: InsnRef; col: number; endCol: number };
   if (start?.kind === 'ident' && !(start.text === 'pc' && (cur.isPunct('+', 1) || cur.isPunct('-', 1)))) {
     cur.next();
@@ -127,6 +129,8 @@ function parseLogCall(cur: TokenCursor, name: { text: string; col: number; endCo
 function parseCall(cur: TokenCursor): ParsedInsn {
   cur.expectIdent('call');
   const t = cur.peek();
+  if (!t) throw cur.errorHere('expected a helper number, a helper or function name, or pc+N');
+  if (cur.isReg()) throw cur.errorHere(`call takes a helper or function, not a register: write callx ${t.text}`);
   if (t?.kind === 'ident' && !(t.text === 'pc' && (cur.isPunct('+', 1) || cur.isPunct('-', 1)))) {
     cur.next();
     const name = { text: t.text, col: t.col, endCol: t.endCol };
@@ -141,7 +145,8 @@ function parseCall(cur: TokenCursor): ParsedInsn {
   }
   if (cur.eatIdent('pc')) {
     const e = parseExpr(cur);
-    return one(insn(CLS.JMP | JMP.CALL, 0, PSEUDO_CALL.LOCAL, 0, imm32(constExpr(e, 'a call offset'), e)), { target: e });
+    const target = { col: t.col, endCol: e.endCol };
+    return one(insn(CLS.JMP | JMP.CALL, 0, PSEUDO_CALL.LOCAL, 0, imm32(constExpr(e, 'a call offset'), e)), { target });
   }
   const e = parseExpr(cur);
   return one(insn(CLS.JMP | JMP.CALL, 0, PSEUDO_CALL.HELPER, 0, imm32(constExpr(e, 'a helper number'), e)));

@@ -17,8 +17,11 @@ export interface Resolved {
   relocs: AsmReloc[];
   /** Names that relocations refer to: they must appear in the symbol table. */
   referenced: Set<string>;
-  /** Slots whose `imm` is filled by the loader: their call targets are not checked. */
-  relocatedSlots: Map<string, Set<number>>;
+  /**
+   * Slots whose target is not for the validator to judge: relocated calls (the
+   * loader fills `imm`) and references that failed to resolve (already reported).
+   */
+  uncheckedTargets: Map<string, Set<number>>;
 }
 
 function refSpan(line: number, r: { col: number; endCol: number }): Span {
@@ -63,7 +66,7 @@ function resolveCall(b: AsmBuilder, s: SectionState, idx: number, ref: Extract<I
   // A function in another section, or an external one: libbpf links it (imm -1 is "symbol + 0").
   out.relocs.push({ section: s.name, insnIdx: idx, symbol: ref.name, kind: 'call' });
   out.referenced.add(ref.name);
-  out.relocatedSlots.get(s.name)!.add(idx);
+  out.uncheckedTargets.get(s.name)!.add(idx);
 }
 
 function resolveRef(b: AsmBuilder, s: SectionState, idx: number, ref: InsnRef, out: Resolved): void {
@@ -101,9 +104,9 @@ function writeFixups(b: AsmBuilder, s: SectionState): void {
 
 /** Patches every pending instruction and data fixup; errors go to the builder's diagnostics. */
 export function resolveReferences(b: AsmBuilder): Resolved {
-  const out: Resolved = { relocs: [], referenced: new Set(), relocatedSlots: new Map() };
+  const out: Resolved = { relocs: [], referenced: new Set(), uncheckedTargets: new Map() };
   for (const s of b.sections.values()) {
-    out.relocatedSlots.set(s.name, new Set());
+    out.uncheckedTargets.set(s.name, new Set());
     for (const p of s.pending) {
       if (!p.parsed.ref) continue;
       try {
@@ -111,6 +114,7 @@ export function resolveReferences(b: AsmBuilder): Resolved {
       } catch (e) {
         if (!(e instanceof AsmError)) throw e;
         b.report('error', e.code, e.message, refSpan(p.line, e));
+        out.uncheckedTargets.get(s.name)!.add(p.idx);
       }
     }
     writeFixups(b, s);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { assemble } from '../../../src-vm/asm/assembler';
 import { disassemble, formatInsn, type DisasmOptions } from '../../../src-vm/asm/disassembler';
-import { decodeInsns, encodeInsns, insn, lddwSlots, type Insn } from '../../../src-vm/isa/insn';
+import { decodeInsns, insn, lddwSlots, type Insn } from '../../../src-vm/isa/insn';
 import { LLVM_MC, LLVM_OBJCOPY, LLVM_OBJDUMP, llvmMcObject, missingTools, normaliseSpace, objdump, sectionBytes, withTempDir, type ObjdumpSection } from './llvmTools';
 
 const FIXTURES = 'test/fixtures/llvm';
