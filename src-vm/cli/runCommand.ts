@@ -6,7 +6,8 @@ import type { Dialect } from '../program';
 import { pickSection } from '../program';
 import { runProgram, type RunResult } from '../vm/runProgram';
 import { DEFAULT_BUDGET } from '../vm/interpreter';
-import { memoryFromFile, parseHexBytes } from './hexInput';
+import { parseHexBytes } from '../hexBytes';
+import { memoryFromFile } from './hexInput';
 import { CliError, EXIT, readInput, type CliIo, type ExitCode } from './io';
 import { loadInput } from './loadInput';
 

@@ -11,6 +11,7 @@ import { assembleSource, codeSections, pickSection, type CodeSection, type Diale
 import { DEFAULT_BUDGET, type Vm } from './interpreter';
 import { createVm } from './runProgram';
 import { SourceLines } from './runtimeLines';
+import { parseHexBytes } from '../hexBytes';
 import type { RuntimeLoadOptions } from './runtimeTypes';
 
 /** A program ready to debug. */
@@ -23,28 +24,6 @@ export interface DebugProgram {
   budget: number;
 }
 
-export type HexParse = { bytes: Uint8Array } | { error: string };
-
-/**
- * Hex bytes as a launch configuration writes them: `aa bb cc`, `aabbcc`,
- * `0xaa, 0xbb`. Positions in errors are 0-based character offsets.
- */
-export function parseHexMemory(text: string): HexParse {
-  const out: number[] = [];
-  for (const m of text.matchAll(/[^\s,]+/g)) {
-    const at = m.index ?? 0;
-    const prefix = /^0x/i.test(m[0]) ? 2 : 0;
-    const digits = m[0].slice(prefix);
-    const bad = digits.search(/[^0-9a-fA-F]/);
-    if (bad >= 0) return { error: `not a hex byte string at position ${at + prefix + bad}: '${digits[bad]}' is not a hex digit` };
-    if (digits.length === 0 || digits.length % 2 !== 0) {
-      return { error: `not a hex byte string at position ${at}: '${m[0]}' is not a whole number of bytes (two hex digits each)` };
-    }
-    for (let i = 0; i < digits.length; i += 2) out.push(parseInt(digits.slice(i, i + 2), 16));
-  }
-  return { bytes: Uint8Array.from(out) };
-}
-
 function optionError(option: string, message: string): Diagnostic {
   return { severity: 'error', code: `runtime/${option}`, message: `${option}: ${message}` };
 }
@@ -54,7 +33,7 @@ function checkOptions(options: RuntimeLoadOptions): WithDiagnostics<{ mem: Uint8
   const diagnostics: Diagnostic[] = [];
   let mem: Uint8Array = new Uint8Array();
   if (options.mem !== undefined) {
-    const parsed = parseHexMemory(options.mem);
+    const parsed = parseHexBytes(options.mem);
     if ('error' in parsed) diagnostics.push(optionError('mem', parsed.error));
     else mem = parsed.bytes;
   }

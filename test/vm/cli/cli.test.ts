@@ -89,7 +89,7 @@ test('bad usage and unreadable input exit 2 with one line', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run'], /run: expected one input file, got 0/],
     [['run', 'examples/packet_filter.s', '--budget', '0'], /--budget must be a positive integer, not '0'/],
-    [['run', 'examples/packet_filter.s', '--mem', 'zz'], /--mem: not a hex byte string at byte 0: 'zz'/],
+    [['run', 'examples/packet_filter.s', '--mem', 'zz'], /--mem: not a hex byte string at position 0: 'z' is not a hex digit/],
     [['run', 'no/such/file.s'], /cannot read no\/such\/file\.s: no such file/],
     [['disasm', 'examples/packet_filter.s', '--bogus'], /Unknown option '--bogus'/],
   ];

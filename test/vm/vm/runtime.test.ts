@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EbpfRuntime, RUN_CHUNK } from '../../../src-vm/vm/runtime';
-import { parseHexMemory } from '../../../src-vm/vm/runtimeLoad';
 import type { RunEnd, RuntimeLoadOptions } from '../../../src-vm/vm/runtimeTypes';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'debug');
@@ -325,19 +324,3 @@ test('assembly errors carry their source position', () => {
   assert.deepEqual(d.span, { line: 3, col: 6, endLine: 3, endCol: 9 });
 });
 
-const HEX: [string, number[] | string][] = [
-  ['', []],
-  ['aabbcc', [0xaa, 0xbb, 0xcc]],
-  ['aa bb\tcc', [0xaa, 0xbb, 0xcc]],
-  ['0xAA, 0x0b,0c', [0xaa, 0x0b, 0x0c]],
-  ['aa b', "not a hex byte string at position 3: 'b' is not a whole number of bytes (two hex digits each)"],
-  ['0x', "not a hex byte string at position 0: '0x' is not a whole number of bytes (two hex digits each)"],
-  ['12 g4', "not a hex byte string at position 3: 'g' is not a hex digit"],
-];
-
-test('parseHexMemory', () => {
-  for (const [text, expected] of HEX) {
-    const r = parseHexMemory(text);
-    assert.deepEqual('bytes' in r ? [...r.bytes] : r.error, expected, JSON.stringify(text));
-  }
-});
