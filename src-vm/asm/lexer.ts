@@ -77,7 +77,7 @@ function commentStarts(text: string, i: number): boolean {
   if (c === ';') return true;
   if (c === '/' && text[i + 1] === '/') return true;
   // `#` opens a comment, except in a verifier-log call `bpf_map_lookup_elem#1`.
-  return c === '#' && !(i > 0 && IDENT_CHAR.test(text[i - 1]) && /[0-9]/.test(text[i + 1] ?? ''));
+  return c === '#' && !(i > 0 && IDENT_CHAR.test(text[i - 1]) && /^-?[0-9]/.test(text.slice(i + 1, i + 3)));
 }
 
 function token(kind: TokenKind, text: string, col: number, value = 0n): Token {

@@ -31,6 +31,7 @@ const GOLDEN: [string, string][] = [
   ['(85) call pc+3', '8510000003000000'],
   ['(85) call kernel-function#77', '852000004d000000'],
   ['(85) call bpf_obj_new_impl#4242', '8520000092100000'],
+  ['(85) call kernel-function#-5', '85200000fbffffff'],
   ['(db) r0 = atomic64_fetch_add((u64 *)(r1 +0), r0)', 'db01000001000000'],
   ['(c3) r3 = atomic_fetch_or((u32 *)(r1 +8), r3)', 'c331080041000000'],
   ['(db) r0 = atomic64_xchg((u64 *)(r1 +0), r0)', 'db010000e1000000'],
