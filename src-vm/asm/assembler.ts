@@ -10,7 +10,7 @@ import { validateProgram } from '../isa/validate';
 import { AsmBuilder, type SectionState } from './asmBuilder';
 import { applyDirective } from './directives';
 import { parseInsn } from './insnParser';
-import { lexLine, splitLines, type Token } from './lexer';
+import { blankBlockComments, lexLine, splitLines, type Token } from './lexer';
 import type { AsmObject, AsmSection } from './object';
 import { collectSymbols, resolveReferences, type Resolved } from './resolve';
 import { AsmError, TokenCursor, isRegName } from './tokenCursor';
@@ -126,7 +126,7 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 /** Assembles LLVM/kernel-dialect eBPF assembly text into an object, with every problem as a diagnostic. */
 export function assemble(text: string): WithDiagnostics<AsmObject> {
   const b = new AsmBuilder();
-  splitLines(text).forEach((raw, line) => assembleLine(b, raw, line));
+  splitLines(blankBlockComments(text)).forEach((raw, line) => assembleLine(b, raw, line));
   const resolved = resolveReferences(b);
   const symbols = collectSymbols(b, resolved.referenced);
   validateSections(b, resolved);

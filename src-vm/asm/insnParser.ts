@@ -197,9 +197,9 @@ function parseUnaryForms(cur: TokenCursor, dst: Reg): ParsedInsn | undefined {
   }
   const end = END_OPS[cur.peek()?.text ?? ''];
   if (end && cur.peek()?.kind === 'ident' && cur.isReg(1)) { // r1 = be16 r1
-    cur.next();
+    const name = cur.next().text;
     const src = cur.expectReg();
-    if (src.num !== dst.num) throw new AsmError(`byte swaps work in place: write ${dst.tok.text} = ${cur.tokens[cur.pos - 2].text} ${dst.tok.text}`, src.tok.col, src.tok.endCol);
+    if (src.num !== dst.num) throw new AsmError(`byte swaps work in place: write ${dst.tok.text} = ${name} ${dst.tok.text}`, src.tok.col, src.tok.endCol);
     return one(insn(end.code, dst.num, 0, 0, end.imm));
   }
   return undefined;
@@ -211,7 +211,7 @@ function parseImmediateAssign(cur: TokenCursor, dst: Reg, ctx: InsnContext): Par
   if (!wide) {
     if (e.symbols.length) {
       const s = e.symbols[0];
-      throw new AsmError(`${s.name} is an address: load it with ${dst.tok.text} = ${e.text} ll`, s.col, s.endCol, 'asm/needs-ll');
+      throw new AsmError(`${s.name} is an address: load it with r${dst.num} = ${e.text} ll`, s.col, s.endCol, 'asm/needs-ll');
     }
     return one(insn(aluClass(dst) | ALU.MOV | SRC.K, dst.num, 0, 0, imm32(e.constant, e)));
   }

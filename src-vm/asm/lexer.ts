@@ -1,6 +1,6 @@
 // Lexer of the LLVM/kernel assembly dialect: splits one source line into
-// tokens with 0-based columns, dropping comments (`#`, `//`, `;`, `/* */` on
-// one line). Signed operators (`s<`, `s>>=`, `s/=`…) are single tokens, so
+// tokens with 0-based columns, dropping comments (`#`, `//`, `;`, and `/* */`,
+// which blankBlockComments clears first when it spans lines). Signed operators (`s<`, `s>>=`, `s/=`…) are single tokens, so
 // the parser never has to glue an `s` to what follows. Pure; imports nothing.
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct';
@@ -141,4 +141,33 @@ export function lexLine(text: string): LexedLine {
 /** Splits source text into lines, accepting \n, \r\n and \r endings. */
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
+}
+
+/**
+ * Blanks out `/* … *\/` comments that span lines (newlines stay, so lines and
+ * columns do not move). Strings and line comments are skipped over, so a
+ * `/*` inside them opens nothing.
+ */
+export function blankBlockComments(text: string): string {
+  if (!text.includes('/*')) return text;
+  const out = text.split('');
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      const close = text.slice(i + 1).search(/(?<!\\)"|\n/);
+      i = close < 0 ? text.length : i + 2 + close;
+    } else if (commentStarts(text, i)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? text.length : close + 2;
+      for (let j = i; j < end; j++) if (out[j] !== '\n' && out[j] !== '\r') out[j] = ' ';
+      i = end;
+    } else {
+      i++;
+    }
+  }
+  return out.join('');
 }

@@ -86,6 +86,15 @@ test('golden lines assemble to their bytes without errors', () => {
   }
 });
 
+test('block comments may span lines; a /* inside a string or line comment opens nothing', () => {
+  const src = 'r0 = 1 /* start\n r0 = 2\n end */ r0 = 3\n# not /* a block\nr0 = 4 // nor /* this\n.data\n.ascii "/*"\n.text\nexit';
+  const { value, diagnostics } = assemble(src);
+  assert.deepEqual(diagnostics, []);
+  assert.equal(codeHex(value), 'b700000001000000 b700000003000000 b700000004000000 9500000000000000');
+  assert.deepEqual(value.sections[0].spans[1], { line: 2, col: 8, endLine: 2, endCol: 14 });
+  assert.equal(Buffer.from(value.sections.find((s) => s.name === '.data')!.bytes).toString(), '/*');
+});
+
 test('instructions before any section go to .text; labels and jumps by name', () => {
   const { value, diagnostics } = assemble('start:\n  r0 = 0\n.LBB0_1:\n  r0 += 1\n  if r0 < 10 goto .LBB0_1\n  goto start\n  exit');
   assert.deepEqual(diagnostics, []);
