@@ -4,11 +4,8 @@
 // becomes one "internal error" diagnostic and a log line. Must not import
 // vscode or the LSP connection (server.ts wires this to documents).
 
-import type { Diagnostic, Span } from '../../src-vm/diagnostics';
-import { assembleSource, type Dialect } from '../../src-vm/program';
-import type { AsmObject, AsmSection } from '../../src-vm/asm/object';
-import { isLddw } from '../../src-vm/isa/insn';
 import type { AsmDialectSetting } from './settings';
+import { assembleSource, isLddw, type Diagnostic, type Span, type Dialect, type AsmObject, type AsmSection } from '../../src-vm/index';
 
 /** One instruction of the assembled object: its section and first slot. */
 export interface SlotRef {

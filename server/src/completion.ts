@@ -5,10 +5,7 @@
 // imports LSP types, never vscode or fs.
 
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import type { Dialect } from '../../src-vm/program';
-import { CONFORMANCE_MNEMONICS } from '../../src-vm/asm/conformanceAsm';
-import { HELPERS } from '../../src-vm/isa/helpers.generated';
-import { OPCODE_TABLE, REG_COUNT, type FieldRule } from '../../src-vm/isa/opcodes';
+import { CONFORMANCE_MNEMONICS, HELPERS, OPCODE_TABLE, REG_COUNT, type Dialect, type FieldRule } from '../../src-vm/index';
 
 /** Words that start a statement in the LLVM/kernel dialect (the rest start with a register or `*(`). */
 const LLVM_STATEMENT_KEYWORDS: readonly [string, string][] = [

@@ -5,13 +5,9 @@
 // assemble). Pure: analysis + text in, LSP Hover out; never vscode or fs.
 
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { formatInsn } from '../../src-vm/asm/disassembler';
-import { encodeInsns, type Insn } from '../../src-vm/isa/insn';
-import { helperById, helperByName, type HelperInfo } from '../../src-vm/isa/helpers.generated';
-import { CLS, MODE, PSEUDO_CALL, PSEUDO_LD, SIZE, opcodeInfo, type OpcodeInfo } from '../../src-vm/isa/opcodes';
-import { branchTarget } from '../../src-vm/isa/validate';
 import { insnAtLine, type AsmAnalysis, type SlotRef } from './analyze';
 import { spanToRange } from './toDiagnostics';
+import { formatInsn, encodeInsns, helperById, helperByName, CLS, MODE, PSEUDO_CALL, PSEUDO_LD, SIZE, opcodeInfo, branchTarget, type Insn, type HelperInfo, type OpcodeInfo } from '../../src-vm/index';
 
 /** Reverse of a `{NAME: value}` table: value -> NAME. */
 function namesOf(table: Readonly<Record<string, number>>): ReadonlyMap<number, string> {

@@ -4,7 +4,7 @@
 // caller's slot -> span lookup. Pure; imports LSP types, never vscode or fs.
 
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
-import type { Diagnostic, Severity, Span } from '../../src-vm/diagnostics';
+import { type Diagnostic, type Severity, type Span } from '../../src-vm/index';
 
 /** The `source` of every diagnostic that comes from assembling a document. */
 export const ASM_SOURCE = 'eBPF assembler';

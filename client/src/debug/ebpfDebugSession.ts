@@ -10,12 +10,8 @@ import {
   StackFrame, StoppedEvent, TerminatedEvent, Thread, logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Diagnostic } from '../../../src-vm/diagnostics';
-import type { Dialect } from '../../../src-vm/program';
-import { EbpfRuntime } from '../../../src-vm/vm/runtime';
-import { formatBytes } from '../../../src-vm/vm/runtimeInspect';
-import type { RunEnd } from '../../../src-vm/vm/runtimeTypes';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
+import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type RunEnd } from '../../../src-vm/index';
 
 /**
  * The launch configuration. Must match the package.json schema

@@ -1,0 +1,41 @@
+// The public entry point of the pure eBPF core: everything the front ends
+// (language server, debug adapter, CLI) use, and nothing they must not.
+// Tests may import modules directly; front ends import only this file.
+
+export * from './diagnostics';
+export { parseHexBytes, type HexParse } from './hexBytes';
+
+// Instruction set
+export {
+  ALU, ATOMIC, CLS, FRAME_POINTER, JMP, MODE, OPCODE_TABLE, OPCODES, PSEUDO_CALL, PSEUDO_LD, REG_COUNT, SIZE, SRC,
+  opcodeInfo, sizeBytes, type FieldRule, type FieldRules, type OpKind, type OpcodeInfo,
+} from './isa/opcodes';
+export { INSN_SIZE, decodeInsns, encodeInsns, insn, isLddw, lddwImm64, lddwSlots, type Insn } from './isa/insn';
+export { branchTarget, validateBytes, validateProgram } from './isa/validate';
+export { HELPERS, helperById, helperByName, type HelperInfo } from './isa/helpers.generated';
+
+// Assembly text in both directions
+export { assemble } from './asm/assembler';
+export { disassemble, formatInsn, type DisasmOptions, type DisasmSymbol } from './asm/disassembler';
+export { assembleConformance, CONFORMANCE_MNEMONICS, type ConformanceProgram } from './asm/conformanceAsm';
+export { disassembleConformance, formatConformanceInsn } from './asm/conformanceDisasm';
+export type { AsmObject, AsmReloc, AsmSection, AsmSymbol } from './asm/object';
+
+// Programs from text or objects
+export {
+  assembleSource, codeSections, codeSectionsOfElf, pickSection, type AssembledSource, type CodeSection, type Dialect,
+} from './program';
+export { readElf, sectionBytes, findSection, type ElfFile, type ElfSection, type ElfSymbol } from './elf/elf';
+export { writeElf, type WriteElfOptions } from './elf/elfWriter';
+
+// Running programs
+export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFault, type VmOptions } from './vm/interpreter';
+export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runProgram';
+export { CONFORMANCE_HELPERS, type HelperEntry, type HelperImpl, type HelperTable } from './vm/helpers';
+export { EbpfRuntime } from './vm/runtime';
+export { formatBytes } from './vm/runtimeInspect';
+export type * from './vm/runtimeTypes';
+
+// bpf_conformance vectors
+export { parseVectorFile, type Vector } from './conformance/vectorFile';
+export { runVector, formatR0, type VectorOutcome, type VectorStatus } from './conformance/runVector';
