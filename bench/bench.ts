@@ -18,17 +18,18 @@ function timeOnce(make: () => Vm): { steps: number; ns: number; r0: bigint } {
 }
 
 function main(): void {
-  console.log(`eBPF Workbench interpreter benchmark (node ${process.version}, best of ${ROUNDS} runs)`);
+  console.log(`eBPF Workbench interpreter benchmark (node ${process.version}, ${ROUNDS} runs each)`);
   for (const p of BENCH_PROGRAMS) {
     const make = (): Vm => {
       const { vm, invalid } = createVm(p.insns, { mem: p.mem, budget: 1e12 });
       if (!vm) throw new Error(`${p.name}: ${invalid.map((d) => d.message).join('; ')}`);
       return vm;
     };
-    const runs = Array.from({ length: ROUNDS }, () => timeOnce(make));
-    const best = runs.reduce((a, b) => (b.ns < a.ns ? b : a));
-    const mips = best.steps / (best.ns / 1e3);
-    console.log(`${p.name.padEnd(26)} ${(mips).toFixed(1).padStart(8)} M insn/s  (${best.steps} insns in ${(best.ns / 1e6).toFixed(1)} ms, r0=0x${best.r0.toString(16)})`);
+    const runs = Array.from({ length: ROUNDS }, () => timeOnce(make)).sort((a, b) => a.ns - b.ns);
+    const best = runs[0];
+    const median = runs[Math.floor(runs.length / 2)];
+    const mips = (r: { steps: number; ns: number }): string => (r.steps / (r.ns / 1e3)).toFixed(1).padStart(7);
+    console.log(`${p.name.padEnd(26)} best ${mips(best)} M insn/s, median ${mips(median)} M insn/s  (${best.steps} insns, r0=0x${best.r0.toString(16)})`);
   }
 }
 
