@@ -83,9 +83,13 @@ export function usage(): string {
 
 function dispatch(io: CliIo, argv: string[]): ExitCode {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined) {
+    io.err(usage());
+    return EXIT.USAGE;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
     io.out(usage());
-    return name === undefined ? EXIT.USAGE : EXIT.OK;
+    return EXIT.OK;
   }
   const command = COMMANDS[name];
   if (!command) throw new CliError(EXIT.USAGE, `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
