@@ -28,6 +28,16 @@ export {
 export { readElf, sectionBytes, findSection, type ElfFile, type ElfSection, type ElfSymbol } from './elf/elf';
 export { writeElf, type WriteElfOptions } from './elf/elfWriter';
 
+// BTF: types, the raw dump bpftool prints
+export {
+  BTF_KINDS, BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_LINKAGE_NAMES, BTF_POINTER_SIZE, MAX_RESOLVE_DEPTH, MODIFIER_KINDS,
+  Btf, BtfStrings, emptyBtf, parseBtf, referencedType,
+  type BtfArray, type BtfComposite, type BtfDatasec, type BtfDeclTag, type BtfEnum, type BtfEnum64, type BtfEnum64Value,
+  type BtfEnumValue, type BtfFloat, type BtfFunc, type BtfFuncProto, type BtfFwd, type BtfHeader, type BtfInt, type BtfKind,
+  type BtfMember, type BtfParam, type BtfRefType, type BtfType, type BtfTypeOfKind, type BtfVar, type BtfVarSecinfo, type BtfVoid,
+} from './elf/btf';
+export { dumpBtfRaw, dumpBtfType } from './elf/btfDump';
+
 // Running programs
 export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFault, type VmOptions } from './vm/interpreter';
 export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runProgram';
