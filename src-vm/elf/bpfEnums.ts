@@ -1,7 +1,7 @@
-// The kernel's enums a loader names things by: program types, attach types and
-// map types, each as a list indexed by its uapi value (include/uapi/linux/bpf.h)
-// holding the name libbpf and bpftool print (`sched_cls`, `cgroup_inet_ingress`,
-// `lru_hash`). Pure data and two lookups; imports nothing.
+// The kernel's enums a loader names programs by: program types and attach
+// types, each as a list indexed by its uapi value (include/uapi/linux/bpf.h)
+// holding the name libbpf and bpftool print (`sched_cls`, `cgroup_inet_ingress`).
+// Map types live with the maps (src-vm/vm/maps/mapTypes.ts). Pure data.
 
 /** enum bpf_prog_type, by value. */
 export const PROG_TYPE_NAMES = [
@@ -29,18 +29,8 @@ export const ATTACH_TYPE_NAMES = [
   'trace_kprobe_session',
 ] as const;
 
-/** enum bpf_map_type, by value. */
-export const MAP_TYPE_NAMES = [
-  'unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array', 'stack_trace',
-  'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps', 'hash_of_maps', 'devmap',
-  'sockmap', 'cpumap', 'xskmap', 'sockhash', 'cgroup_storage', 'reuseport_sockarray', 'percpu_cgroup_storage',
-  'queue', 'stack', 'sk_storage', 'devmap_hash', 'struct_ops', 'ringbuf', 'inode_storage', 'task_storage',
-  'bloom_filter', 'user_ringbuf', 'cgrp_storage', 'arena',
-] as const;
-
 export type ProgTypeName = (typeof PROG_TYPE_NAMES)[number];
 export type AttachTypeName = (typeof ATTACH_TYPE_NAMES)[number];
-export type MapTypeName = (typeof MAP_TYPE_NAMES)[number];
 
 /** The value of a program type name (its index in PROG_TYPE_NAMES). */
 export function progTypeId(name: ProgTypeName): number {
@@ -51,16 +41,3 @@ export function progTypeId(name: ProgTypeName): number {
 export function attachTypeId(name: AttachTypeName): number {
   return ATTACH_TYPE_NAMES.indexOf(name);
 }
-
-/** A map type's name, or `unknown(N)` for a value this table does not know. */
-export function mapTypeName(id: number): MapTypeName | `unknown(${number})` {
-  return MAP_TYPE_NAMES[id] ?? `unknown(${id})`;
-}
-
-/** Map flags (BPF_F_*) a loader sets or reads. */
-export const MAP_FLAG = {
-  NO_PREALLOC: 0x1,
-  RDONLY_PROG: 0x80,
-  WRONLY_PROG: 0x100,
-  MMAPABLE: 0x400,
-} as const;

@@ -1,0 +1,140 @@
+// What loading an object yields, as plain data: its entry programs with their
+// instructions after libbpf's relocation and subprogram linking, the maps
+// (BTF-defined, legacy, global data, .kconfig), externs, license and version,
+// and per-slot records saying which map or extern each instruction names and
+// where each slot came from. Types only; imports only other types.
+
+import type { Insn } from '../isa/insn';
+import type { AttachTypeName, ProgTypeName } from './bpfEnums';
+import type { Btf } from './btf';
+import type { SectionFlags } from './sectionRules';
+
+/** Where a final instruction slot came from in the object. */
+export interface SourceSlot {
+  sectionIndex: number;
+  section: string;
+  /** Slot within that section (byte offset / 8). */
+  insnOffset: number;
+}
+
+/**
+ * An `ld_imm64` that names a map. The instruction is rewritten as libbpf's
+ * fd-less (gen_loader) form: src = BPF_PSEUDO_MAP_IDX (5) with imm = map index
+ * for `kind: 'map'`, src = BPF_PSEUDO_MAP_IDX_VALUE (6) with imm = map index
+ * and the second slot's imm = offset for `kind: 'value'` (global data, .kconfig).
+ */
+export type MapRef =
+  | { slot: number; kind: 'map'; mapIndex: number }
+  | { slot: number; kind: 'value'; mapIndex: number; offset: number };
+
+/** An instruction naming an extern: an `ld_imm64` of a ksym, or a kfunc call (recorded, not resolved). */
+export interface ExternRef {
+  slot: number;
+  externIndex: number;
+  kind: 'ld64' | 'call';
+}
+
+/** A `.text` function appended to a program, and the slot where its copy starts. */
+export interface SubprogramPlacement {
+  name: string;
+  startSlot: number;
+  insnCount: number;
+}
+
+export interface LoadedProgram {
+  name: string;
+  /** Section name without a leading `?`. */
+  section: string;
+  sectionIndex: number;
+  /** Slot of the function within its section. */
+  sectionInsnOffset: number;
+  /** False for SEC("?…"): libbpf does not load it unless asked; it is linked here all the same. */
+  autoload: boolean;
+  /** libbpf's program type name; undefined when the section name matches no libbpf rule. */
+  type?: ProgTypeName;
+  typeId: number;
+  expectedAttachType?: AttachTypeName;
+  /** The value libbpf passes (0 where its table has none — which is also cgroup_inet_ingress). */
+  expectedAttachTypeId: number;
+  /** The part of the section name after the rule's prefix: kprobe function, tracepoint, fentry target. */
+  attachTo?: string;
+  flags?: SectionFlags;
+  /** Instructions after subprogram linking and map relocation. */
+  insns: Insn[];
+  mapRefs: MapRef[];
+  externRefs: ExternRef[];
+  subprograms: SubprogramPlacement[];
+  /** One entry per slot of `insns`. */
+  sourceSlots: SourceSlot[];
+}
+
+export type MapKind = 'btf' | 'legacy' | 'data' | 'rodata' | 'bss' | 'kconfig';
+
+/** A map-in-map or prog-array slot initialised in `.maps` with `.values = { [i] = &x }`. */
+export type InitSlot =
+  | { kind: 'map'; name: string; mapIndex: number }
+  | { kind: 'program'; name: string };
+
+export interface MapDef {
+  /** The name the kernel sees (internal maps: libbpf's truncated `<obj>.rodata` form). */
+  name: string;
+  /** The BTF variable or ELF section it comes from (`.rodata.str1.1`). */
+  realName: string;
+  kind: MapKind;
+  /** The kernel's name (`hash`, `lru_hash`, `array_of_maps`), `unknown(N)` for a value it does not have. */
+  type: string;
+  typeId: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  numaNode: number;
+  mapExtra?: bigint;
+  pinning?: 'none' | 'by_name';
+  sectionIndex: number;
+  /** Offset of the definition in its section (0 for internal maps). */
+  sectionOffset: number;
+  /** BTF ids of the key and value types (0 when unknown). */
+  keyTypeId: number;
+  valueTypeId: number;
+  /** Global-data maps: the section's bytes (zeros for .bss up to ZERO_FILL_LIMIT, and for .kconfig). */
+  initialValue?: Uint8Array;
+  /** BPF_F_RDONLY_PROG is set: .rodata and .kconfig. */
+  readOnly: boolean;
+  /** The inner map of a map-in-map (`__array(values, struct inner)`), named `<outer>.inner`. */
+  inner?: MapDef;
+  /** Initialised slots of a map-in-map or prog array, by index (holes are undefined). */
+  initSlots?: (InitSlot | undefined)[];
+}
+
+export type KconfigValueType = 'bool' | 'char' | 'int' | 'tristate' | 'char_array';
+
+export interface ExternDef {
+  name: string;
+  kind: 'kconfig' | 'ksym';
+  weak: boolean;
+  symbolIndex: number;
+  /** BTF id of the VAR or FUNC describing it. */
+  btfId: number;
+  /** A ksym that is a function: a kfunc. */
+  isFunction: boolean;
+  /** .kconfig externs: where the value sits in the `.kconfig` map and how it is read. */
+  kconfig?: { offset: number; size: number; align: number; valueType: KconfigValueType; signed: boolean };
+  /** .ksyms variables: the BTF type after modifiers and typedefs (0 = typeless `extern const void x`). */
+  ksymTypeId?: number;
+}
+
+export interface LoadedObject {
+  /** libbpf's object name (file name up to the first dot), used to name internal maps. */
+  name: string;
+  /** Entry programs, in libbpf's order (section index, then offset). */
+  programs: LoadedProgram[];
+  maps: MapDef[];
+  externs: ExternDef[];
+  license?: string;
+  kernelVersion?: number;
+  /** The object's byte order; libbpf on a little-endian host refuses big-endian objects. */
+  littleEndian: boolean;
+  /** The object's BTF (.BTF), when it has one. */
+  btf?: Btf;
+}

@@ -1,0 +1,155 @@
+// loadObject: an ELF object as libbpf sees it after bpf_object__open and the
+// relocation step of bpf_object__load — entry programs with their program
+// types and linked, relocated instructions; maps (BTF-defined, legacy, global
+// data, .kconfig); externs; license and version. Every problem is a
+// diagnostic naming the section and offset; hostile input never throws, and
+// the work stays linear in the object's size (linking is capped, see
+// LINK_SLOTS_PER_CODE_SLOT). Pure.
+
+import type { Diagnostic, WithDiagnostics } from '../diagnostics';
+import { parseBtf, type Btf } from './btf';
+import { fixupDatasecs } from './btfFixup';
+import { btfDefinedMaps, DEFAULT_PAGE_SIZE } from './btfMaps';
+import { readElf, sectionBytes, type ElfFile } from './elf';
+import { ElfReport } from './elfReport';
+import { SHT } from './elfConstants';
+import { exceptionCallbackFor, exceptionCallbackTags } from './exceptionCallbacks';
+import { collectExterns } from './externs';
+import { globalDataMaps, internalMap, ZERO_FILL_LIMIT, type DatasecLookup } from './globalData';
+import { legacyMaps } from './legacyMaps';
+import type { ExternDef, LoadedObject, MapDef } from './loadedObject';
+import { collectMapSlots } from './mapSlots';
+import { classifySections, type ObjectSections } from './objectSections';
+import { buildProgram, type ProgramInputs } from './programs';
+import { collectUnits, type ProgramUnit } from './programUnits';
+import { collectCodeRelocs, markPseudoFuncs } from './relocations';
+
+export interface LoadOptions {
+  /**
+   * libbpf's object name, which prefixes internal map names (`xdp_prog.rodata`);
+   * use `objectNameFromPath(file)`. Without it internal maps take their section names.
+   */
+  name?: string;
+  /** Page size ring buffers are rounded to (libbpf uses the host's); default 4096. */
+  pageSize?: number;
+}
+
+/** Linked slots the loader produces per slot of code in the object (plus a floor), across all programs. */
+const LINK_SLOTS_PER_CODE_SLOT = 64;
+const LINK_SLOTS_FLOOR = 1 << 22;
+
+interface Context {
+  elf: ElfFile;
+  sections: ObjectSections;
+  name: string;
+  btf: Btf | undefined;
+  report: ElfReport;
+  pageSize: number;
+}
+
+function datasecLookup(btf: Btf): DatasecLookup {
+  return {
+    typeIdByName: (name) => btf.findAllByName(name)[0]?.id ?? 0,
+    hasNonStaticVar: (id) => {
+      const sec = btf.typeOfKind(id, 'DATASEC');
+      return sec?.vars.some((v) => { const t = btf.typeById(v.type); return t?.kind === 'VAR' && t.linkage !== 0; }) ?? false;
+    },
+  };
+}
+
+/**
+ * The object's BTF, when it has a .BTF section, with libbpf's DATASEC fix-ups
+ * applied; its problems become diagnostics.
+ */
+function readBtf(elf: ElfFile, sections: ObjectSections, diagnostics: Diagnostic[], report: ElfReport): Btf | undefined {
+  if (!sections.btf) return undefined;
+  const parsed = parseBtf(sectionBytes(elf, sections.btf));
+  for (const d of parsed.diagnostics) diagnostics.push({ ...d, message: `.BTF: ${d.message}` });
+  fixupDatasecs(parsed.value, elf, report);
+  return parsed.value;
+}
+
+/** Maps in libbpf's order: legacy, BTF-defined, global data, then .kconfig. */
+function collectMaps(ctx: Context, kconfigSize: number): { maps: MapDef[]; datasecId: number } {
+  const { elf, sections, name, btf, report } = ctx;
+  const maps: MapDef[] = [];
+  let datasecId = 0;
+  if (sections.legacyMaps) maps.push(...legacyMaps(elf, sections.legacyMaps, report));
+  if (sections.btfMaps) {
+    const found = btfDefinedMaps(btf, sections.btfMaps, report, ctx.pageSize);
+    maps.push(...found.maps);
+    datasecId = found.datasecId;
+  }
+  const lookup = btf && datasecLookup(btf);
+  maps.push(...globalDataMaps(elf, sections, name, lookup, report));
+  if (kconfigSize > 0) {
+    const symtab = elf.sections.find((s) => s.type === SHT.SYMTAB)?.index ?? 0;
+    const kconfig = internalMap(name, '.kconfig', 'kconfig', symtab, kconfigSize, lookup);
+    if (kconfigSize <= ZERO_FILL_LIMIT) kconfig.initialValue = new Uint8Array(kconfigSize);
+    maps.push(kconfig);
+  }
+  return { maps, datasecId };
+}
+
+function subprogramsByName(units: readonly ProgramUnit[]): Map<string, ProgramUnit[]> {
+  const byName = new Map<string, ProgramUnit[]>();
+  for (const u of units) {
+    if (!u.isSubprogram) continue;
+    const list = byName.get(u.name);
+    if (list) list.push(u);
+    else byName.set(u.name, [u]);
+  }
+  return byName;
+}
+
+function buildPrograms(ctx: Context, units: ProgramUnit[], maps: MapDef[], externs: ExternDef[]): LoadedObject['programs'] {
+  const inputs: ProgramInputs = {
+    units, textIndex: ctx.sections.textIndex, sections: ctx.elf.sections, maps, externs, report: ctx.report, suggested: new Map(),
+  };
+  const tags = exceptionCallbackTags(ctx.btf, ctx.report);
+  const subs = tags.size > 0 ? subprogramsByName(units) : new Map<string, ProgramUnit[]>();
+  let budget = LINK_SLOTS_FLOOR + LINK_SLOTS_PER_CODE_SLOT * units.reduce((n, u) => n + u.insnCount, 0);
+  const programs: LoadedObject['programs'] = [];
+  for (const unit of units) {
+    if (unit.isSubprogram) continue;
+    const cb = tags.size > 0 ? exceptionCallbackFor(unit, tags, subs, ctx.report) : undefined;
+    const { program } = buildProgram(unit, inputs, budget, cb ? [cb] : []);
+    budget = Math.max(0, budget - program.insns.length);
+    programs.push(program);
+  }
+  if (programs.length === 0 && units.length > 0) {
+    ctx.report.warning('loader/no-programs', 'the object has only .text functions: libbpf treats them as subprograms and loads no program');
+  }
+  return programs;
+}
+
+/** Loads an ELF object the way libbpf does; the value is as complete as the damage allows. */
+export function loadObject(bytes: Uint8Array, opts: LoadOptions = {}): WithDiagnostics<LoadedObject> {
+  const read = readElf(bytes);
+  const elf = read.value;
+  const diagnostics = [...read.diagnostics];
+  const name = opts.name ?? '';
+  const object: LoadedObject = { name, programs: [], maps: [], externs: [], littleEndian: elf.header?.littleEndian ?? true };
+  if (!elf.header) return { value: object, diagnostics };
+  const report = new ElfReport();
+  if (!object.littleEndian) {
+    report.warning('loader/big-endian',
+      'the object is big-endian: libbpf on a little-endian host refuses it (endianness mismatch); it is described here in its own byte order');
+  }
+  const sections = classifySections(elf, report);
+  if (sections.license !== undefined) object.license = sections.license;
+  if (sections.kernelVersion !== undefined) object.kernelVersion = sections.kernelVersion;
+  const btf = readBtf(elf, sections, diagnostics, report);
+  const ctx: Context = { elf, sections, name, btf, report, pageSize: opts.pageSize ?? DEFAULT_PAGE_SIZE };
+  const units = collectUnits(elf, sections.code, sections.textIndex, report);
+  const { externs, kconfigSize } = collectExterns(elf, btf, report);
+  const { maps, datasecId } = collectMaps(ctx, kconfigSize);
+  object.maps = maps;
+  object.externs = externs;
+  collectMapSlots({ elf, sections, btf, datasecId, maps, units, report });
+  collectCodeRelocs({ elf, sections, units, maps, externs, report });
+  markPseudoFuncs(units);
+  object.programs = buildPrograms(ctx, units, maps, externs);
+  if (btf) object.btf = btf;
+  return { value: object, diagnostics: [...diagnostics, ...report.finish()] };
+}
