@@ -60,6 +60,8 @@ export abstract class BpfMap {
   readonly flags: number;
   readonly nCpus: number;
   readonly name: string;
+  /** The map's id (what bpftool shows and map-of-maps values name); set by whoever registers the map. */
+  id = 0;
 
   constructor(readonly def: MapDef, readonly env: MapEnv) {
     this.type = def.type;

@@ -3,6 +3,7 @@
 // the kernel's order, with its errno and a sentence saying what is wrong.
 // Also the update/creation flag constants. Pure; imports only maps data.
 
+import type { BpfMap } from './bpfMap';
 import { E2BIG, EBADF, EINVAL, ENOMEM, ENOTSUPP } from './errno';
 import type { MapTypeName } from './mapTypes';
 
@@ -76,6 +77,13 @@ export interface MapEnv {
   random?: () => number;
   /** Interface indexes that exist (devmap updates must name one); default: every ifindex exists. */
   ifindexes?: ReadonlySet<number>;
+  /**
+   * We have no file descriptors: where user space writes an fd into a map of
+   * maps, the u32 is a map id, resolved here (unknown ids are -EBADF).
+   */
+  mapById?: (id: number) => BpfMap | undefined;
+  /** Likewise for prog_array, devmap and cpumap values: does program id `id` exist? Default: yes. */
+  programExists?: (id: number) => boolean;
 }
 
 export interface MapDefProblem {
