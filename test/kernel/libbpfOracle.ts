@@ -2,7 +2,8 @@
 // test/fixtures/objects/oracle/libbpf_dump.c once per test process (cc, with
 // libbpf-dev), runs it on an object and parses what libbpf made of it:
 // programs with their final instructions, maps with their fds and
-// definitions, and whether bpf_object__load succeeded.
+// definitions (and the kernel's view of each created map), each program's
+// verifier log on request, and whether bpf_object__load succeeded.
 
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,10 @@ export interface OracleMap {
 export interface OracleDump {
   programs: OracleProgram[];
   maps: OracleMap[];
+  /** The kernel's view of each created map (BPF_OBJ_GET_INFO_BY_FD), in the same order; fd is -1. */
+  kernelMaps: OracleMap[];
+  /** Each program's verifier log lines (with `--log`), by program name. */
+  logs: Map<string, string[]>;
   /** 'ok', 'error N' (load), 'open error N', or 'open-only'. */
   status: string;
   stderr: string;
@@ -72,18 +77,21 @@ function field(parts: string[], key: string): string {
 /** Runs the oracle on `objPath` with extra arguments (`--all`, `--only P`, `--open`). */
 export function runOracle(oracle: { path: string }, objPath: string, args: readonly string[] = []): OracleDump {
   const r = runTool(oracle.path, [objPath, ...args]);
-  const dump: OracleDump = { programs: [], maps: [], status: args.includes('--open') ? 'open-only' : '', stderr: r.stderr };
+  const dump: OracleDump = { programs: [], maps: [], kernelMaps: [], logs: new Map(), status: args.includes('--open') ? 'open-only' : '', stderr: r.stderr };
+  let log: string[] = [];
   for (const line of r.stdout.split('\n')) {
     const parts = line.split(' ');
-    if (parts[0] === 'insn') dump.programs[dump.programs.length - 1].insns.push(hexInsn(parts[1]));
+    if (parts[0] === '|') log.push(line.slice(2));
+    else if (parts[0] === 'log') dump.logs.set(parts[1], (log = []));
+    else if (parts[0] === 'insn') dump.programs[dump.programs.length - 1].insns.push(hexInsn(parts[1]));
     else if (parts[0] === 'prog') {
       dump.programs.push({
         name: parts[1], section: field(parts, 'sec'), type: Number(field(parts, 'type')),
         attach: Number(field(parts, 'attach')), autoload: field(parts, 'autoload') === '1', insns: [],
       });
-    } else if (parts[0] === 'map') {
-      dump.maps.push({
-        name: parts[1], fd: Number(field(parts, 'fd')), type: Number(field(parts, 'type')),
+    } else if (parts[0] === 'map' || parts[0] === 'kmap') {
+      (parts[0] === 'map' ? dump.maps : dump.kernelMaps).push({
+        name: parts[1], fd: parts[0] === 'map' ? Number(field(parts, 'fd')) : -1, type: Number(field(parts, 'type')),
         keySize: Number(field(parts, 'key')), valueSize: Number(field(parts, 'value')),
         maxEntries: Number(field(parts, 'max')), flags: Number(field(parts, 'flags')),
       });
