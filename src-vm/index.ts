@@ -37,6 +37,21 @@ export {
   type BtfMember, type BtfParam, type BtfRefType, type BtfType, type BtfTypeOfKind, type BtfVar, type BtfVarSecinfo, type BtfVoid,
 } from './elf/btf';
 export { dumpBtfRaw, dumpBtfType } from './elf/btfDump';
+export { btfDeclaration, btfDefinition, btfTypeName, memberBitfieldSize } from './elf/btfPrint';
+export {
+  CORE_RELO_KINDS, extRecords, parseBtfExt,
+  type BtfCoreRelo, type BtfExt, type BtfExtHeader, type BtfExtSection, type BtfFuncInfo, type BtfLineInfo,
+  type CoreReloKind, type CoreReloKindName,
+} from './elf/btfExt';
+export {
+  CORE_SPEC_MAX_LEN, checkCoreRelo, coreSpec, describeCoreRelo, formatCoreSpec, parseAccessString,
+  type CoreAccessor, type CoreReloInput, type CoreSpec, type CoreSpecResult,
+} from './elf/btfCoreSpec';
+export type { CoreReloBasis } from './elf/btfCoreKinds';
+export {
+  baseName, buildLineTable, locationAt, sliceLineInfo, sourceAnnotations, verifierSourceLine,
+  type LineRecord, type LineTable, type LineTableOptions, type SourceLocation,
+} from './elf/lineTable';
 
 // Running programs
 export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFault, type VmOptions } from './vm/interpreter';
