@@ -14,9 +14,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BPFTOOL, kernelUnavailable, scratchDir } from '../support/kernel';
 import { findTool, runTool } from '../support/tools';
-import {
-  BloomFilter, createMap, errnoFromText, errnoName, HashMap, MAP_F, type BpfMap, type MapDef,
-} from '../../src-vm/vm/maps';
+import { BloomFilter, createMap, errnoFromText, errnoName, MAP_F, type BpfMap, type MapDef } from '../../src-vm/vm/maps';
 
 const TASKSET = findTool('taskset');
 const CLANG = findTool('clang-19');
@@ -308,4 +306,167 @@ for (const sc of SCENARIOS) {
   });
 }
 
-export { HashMap, BloomFilter, CLANG, totals, rng, runOps, type Sides, type Op };
+// ---- definitions the kernel refuses (or accepts) ----
+
+const F = MAP_F;
+const DEFS: [MapDef['type'], number, number, number, number][] = [
+  // type, key, value, entries, flags
+  ['array', 8, 4, 4, 0], ['array', 4, 0, 4, 0], ['array', 4, 4, 0, 0], ['array', 4, 4, 4, F.NO_PREALLOC],
+  ['array', 4, 4, 4, F.MMAPABLE], ['percpu_array', 4, 4, 4, F.MMAPABLE], ['percpu_array', 4, 32769, 2, 0],
+  ['array', 4, 4, 4, F.RDONLY_PROG | F.WRONLY_PROG], ['array', 4, 4, 4, F.RDONLY | F.WRONLY], ['array', 4, 4, 4, F.PRESERVE_ELEMS],
+  ['hash', 0, 4, 4, 0], ['hash', 4, 0, 4, 0], ['hash', 4, 4, 0, 0], ['hash', 4, 4, 4, F.NO_COMMON_LRU],
+  ['lru_hash', 4, 4, 4, F.NO_PREALLOC], ['lru_hash', 4, 4, 3, F.NO_COMMON_LRU], ['hash', 4, 4, 4, 1 << 13],
+  ['percpu_hash', 4, 40000, 4, 0], ['hash', 4, 4, 4, F.ZERO_SEED | F.NO_PREALLOC],
+  ['lpm_trie', 8, 4, 4, 0], ['lpm_trie', 4, 4, 4, F.NO_PREALLOC], ['lpm_trie', 261, 4, 4, F.NO_PREALLOC],
+  ['lpm_trie', 260, 4, 4, F.NO_PREALLOC], ['lpm_trie', 8, 0, 4, F.NO_PREALLOC], ['lpm_trie', 8, 4, 4, F.NO_PREALLOC | F.ZERO_SEED],
+  ['queue', 4, 4, 4, 0], ['queue', 0, 0, 4, 0], ['stack', 0, 4, 4, F.ZERO_SEED], ['stack', 0, 4, 0, 0],
+  ['bloom_filter', 4, 4, 4, 0], ['bloom_filter', 0, 4, 4, F.ZERO_SEED], ['bloom_filter', 0, 4, 4, F.NO_PREALLOC],
+  ['ringbuf', 0, 0, 4096, 0], ['ringbuf', 0, 0, 4097, 0], ['ringbuf', 0, 0, 8192, 0], ['ringbuf', 0, 0, 6144, 0],
+  ['ringbuf', 0, 0, 2048, 0], ['ringbuf', 4, 0, 4096, 0], ['ringbuf', 0, 0, 4096, F.ZERO_SEED],
+  ['devmap', 4, 12, 4, 0], ['devmap', 4, 8, 4, 0], ['devmap', 8, 4, 4, 0], ['devmap_hash', 4, 4, 4, 0], ['devmap', 4, 4, 4, F.NO_PREALLOC],
+  ['cpumap', 4, 4, 4, 0], ['cpumap', 4, 4, 9000, 0], ['cpumap', 4, 4, 4, F.RDONLY], ['xskmap', 4, 8, 4, 0], ['xskmap', 4, 4, 4, 0],
+  ['prog_array', 4, 8, 4, 0], ['prog_array', 4, 4, 4, F.RDONLY_PROG], ['prog_array', 4, 4, 4, 0],
+  ['perf_event_array', 4, 4, 4, F.PRESERVE_ELEMS], ['perf_event_array', 4, 8, 4, 0],
+  ['sockmap', 4, 8, 4, 0], ['sockmap', 4, 2, 4, 0], ['sockhash', 513, 8, 4, 0], ['sockhash', 0, 8, 4, 0], ['sockhash', 16, 4, 4, 0],
+];
+
+test('kernel maps: definitions are accepted or refused with the kernel\'s errno', (t) => {
+  const why = kernelUnavailable();
+  if (why) { t.skip(why); return; }
+  const env = { nCpus: possibleCpus() };
+  const mismatches: string[] = [];
+  let refused = 0;
+  for (const [type, keySize, valueSize, maxEntries, flags] of DEFS) {
+    const def: MapDef = { type, keySize, valueSize, maxEntries, flags };
+    const kernel = createKernelMap(def);
+    const ours = createMap(def, env);
+    const shown = kernel.errno === 0 ? (bpftool(['map', 'show', 'pinned', kernel.path]).json as { max_entries: number }) : undefined;
+    rmSync(kernel.path, { force: true });
+    const what = `${type} key ${keySize} value ${valueSize} entries ${maxEntries} flags 0x${flags.toString(16)}`;
+    if (kernel.errno !== ours.errno) mismatches.push(`${what}: kernel ${errnoName(kernel.errno)}, ours ${errnoName(ours.errno)} (${ours.diagnostics[0]?.message})`);
+    else if (shown && ours.value && shown.max_entries !== ours.value.maxEntries) mismatches.push(`${what}: kernel max_entries ${shown.max_entries}, ours ${ours.value.maxEntries}`);
+    if (kernel.errno) refused++;
+  }
+  console.log(`# definitions: ${DEFS.length - mismatches.length}/${DEFS.length} agree (${refused} refused by the kernel)`);
+  assert.deepEqual(mismatches, []);
+  assert.ok(refused >= 30, 'the table should exercise mostly refusals');
+});
+
+// ---- program-side behaviour: LRU reference bits and bloom filter membership ----
+
+interface ProgScenario {
+  name: string;
+  /** C identifier of the map (and of its program, prefixed p_). */
+  id: string;
+  def: MapDef;
+  ops: number;
+  mix: Op['kind'][];
+  key: (r: Rng) => Uint8Array;
+  /** Value generator (bloom filters test values drawn from a domain). */
+  value?: (r: Rng) => Uint8Array;
+}
+
+const MAP_TYPE_IDS: Record<string, number> = { lru_hash: 9, lru_percpu_hash: 10, bloom_filter: 30 };
+const LRU_PROG_MIX: Op['kind'][] = ['update', 'update', 'update', 'progLookup', 'progLookup', 'progLookup', 'lookup', 'delete', 'getnext'];
+const BLOOM_MIX: Op['kind'][] = ['push', 'bloomTest', 'bloomTest', 'bloomTest'];
+
+const PROG_SCENARIOS: ProgScenario[] = [
+  { name: 'lru_hash with program lookups', id: 'lru_c', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 400, mix: LRU_PROG_MIX, key: numKey(36) },
+  { name: 'lru_hash (BPF_F_NO_COMMON_LRU) with program lookups', id: 'lru_nc', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 400, mix: LRU_PROG_MIX, key: numKey(30) },
+  { name: 'lru_hash (256 entries) with program lookups', id: 'lru_big', def: { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 256, flags: ZS }, ops: 600, mix: LRU_PROG_MIX, key: numKey(600) },
+  { name: 'lru_percpu_hash with program lookups', id: 'lru_pc', def: { type: 'lru_percpu_hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: ZS }, ops: 300, mix: LRU_PROG_MIX, key: numKey(20) },
+  { name: 'bloom_filter (value 5, 3 hashes)', id: 'bloom_a', def: { type: 'bloom_filter', keySize: 0, valueSize: 5, maxEntries: 40, flags: ZS, mapExtra: 3 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(120, 5) },
+  { name: 'bloom_filter (value 4, default 5 hashes)', id: 'bloom_b', def: { type: 'bloom_filter', keySize: 0, valueSize: 4, maxEntries: 16, flags: ZS }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(80) },
+  { name: 'bloom_filter (value 12, 7 hashes)', id: 'bloom_c', def: { type: 'bloom_filter', keySize: 0, valueSize: 12, maxEntries: 100, flags: ZS, mapExtra: 7 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(400, 12) },
+];
+
+/** Membership tests that said "maybe present" for a value never pushed (checked on our side, which agreed with the kernel). */
+function falsePositives(ops: Op[], bloom: BloomFilter): number {
+  const pushed = new Set<string>();
+  let count = 0;
+  const replay = new BloomFilter(bloom.def, bloom.env);
+  for (const op of ops) {
+    if (op.kind === 'push' && replay.push(op.value, op.flags) === 0) pushed.add(hexOf(op.value));
+    if (op.kind === 'bloomTest' && replay.peek(op.value) === 0 && !pushed.has(hexOf(op.value))) count++;
+  }
+  return count;
+}
+
+/** A self-contained C object: one map per scenario and an XDP program that looks a key up (or peeks a value) from the packet's first bytes. */
+function programSource(scenarios: ProgScenario[]): string {
+  const head = [
+    'typedef unsigned int __u32; typedef unsigned char __u8;',
+    '#define SEC(n) __attribute__((section(n), used))',
+    '#define __uint(name, val) int (*name)[val]',
+    'struct xdp_md { __u32 data; __u32 data_end; __u32 data_meta; __u32 ingress_ifindex; __u32 rx_queue_index; __u32 egress_ifindex; };',
+    'static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;',
+    'static long (*bpf_map_peek_elem)(void *map, void *value) = (void *)89;',
+    'char LICENSE[] SEC("license") = "GPL";',
+  ];
+  const body = scenarios.flatMap(({ id, def }) => {
+    const size = def.type === 'bloom_filter' ? def.valueSize : def.keySize;
+    const call = def.type === 'bloom_filter' ? `bpf_map_peek_elem(&${id}, buf) == 0` : `bpf_map_lookup_elem(&${id}, buf) != 0`;
+    return [
+      `struct { __uint(type, ${MAP_TYPE_IDS[def.type]}); __uint(max_entries, ${def.maxEntries}); ${def.keySize ? `__uint(key_size, ${def.keySize}); ` : ''}` +
+        `__uint(value_size, ${def.valueSize}); __uint(map_flags, ${def.flags ?? 0}); __uint(map_extra, ${def.mapExtra ?? 0}); } ${id} SEC(".maps");`,
+      `SEC("xdp") int p_${id}(struct xdp_md *ctx) {`,
+      '  __u8 *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;',
+      `  __u8 buf[${size}];`,
+      `  if (data + ${size} > end) return 0;`,
+      `  __builtin_memcpy(buf, data, ${size});`,
+      `  return ${call} ? 1 : 2;`,
+      '}',
+    ];
+  });
+  return [...head, ...body, ''].join('\n');
+}
+
+test('kernel maps: program-side lookups (LRU reference bits) and bloom filter membership agree with the kernel', (t) => {
+  const why = kernelUnavailable();
+  if (why) { t.skip(why); return; }
+  if (!CLANG) { t.skip('clang-19 is not installed (apt-get install clang-19): the program-side map tests need it'); return; }
+  const scratch = scratchDir();
+  const progDir = `${PIN_PREFIX}-progs`;
+  const mapDir = `${PIN_PREFIX}-progmaps`;
+  const env = { nCpus: possibleCpus() };
+  const results: string[] = [];
+  try {
+    const src = join(scratch.dir, 'maps_oracle.bpf.c');
+    const obj = join(scratch.dir, 'maps_oracle.bpf.o');
+    writeFileSync(src, programSource(PROG_SCENARIOS));
+    const cc = runTool(CLANG, ['-target', 'bpf', '-O2', '-g', '-c', src, '-o', obj]);
+    assert.equal(cc.status, 0, `clang-19 failed: ${cc.stderr}`);
+    const load = runTool(BPFTOOL!, ['prog', 'loadall', obj, progDir, 'pinmaps', mapDir]);
+    assert.equal(load.status, 0, `bpftool prog loadall failed: ${load.stdout}${load.stderr}`);
+    for (const sc of PROG_SCENARIOS) {
+      const made = createMap(sc.def, env);
+      assert.ok(made.value, made.diagnostics.map((d) => d.message).join('; '));
+      const r = rng(0xbeef ^ sc.id.length * 131 ^ sc.ops);
+      const ops = Array.from({ length: sc.ops }, (_, i) => {
+        const op = randomOp({ ...sc, dumpEvery: sc.def.keySize ? 25 : 1e9 }, r, i);
+        if (op.kind === 'push' && sc.value) return { ...op, value: sc.value(r), flags: r(4) === 0 ? op.flags : 0 };
+        if (op.kind === 'bloomTest' && sc.value) return { ...op, value: sc.value(r) };
+        return op;
+      });
+      if (sc.def.keySize > 0) ops.push({ kind: 'dump' });
+      const sides = { path: `${mapDir}/${sc.id}`, map: made.value, prog: `${progDir}/p_${sc.id}`, dir: scratch.dir };
+      const tally = runOps(sides, ops);
+      totals.ops += tally.ops;
+      totals.agreed += tally.agreed;
+      console.log(`# ${sc.name}: ${tally.agreed}/${tally.ops} operations agree with the kernel` +
+        (made.value instanceof BloomFilter ? ` (${falsePositives(ops, made.value)} false positives among them)` : ''));
+      results.push(...tally.mismatches.map((m) => `${sc.name}: ${m}`));
+    }
+  } finally {
+    rmSync(progDir, { recursive: true, force: true });
+    rmSync(mapDir, { recursive: true, force: true });
+    scratch.cleanup();
+  }
+  assert.deepEqual(results, []);
+});
+
+test('kernel maps: totals', (t) => {
+  if (totals.ops === 0) { t.skip('no kernel map tests ran'); return; }
+  console.log(`# maps vs kernel: ${totals.agreed}/${totals.ops} operations agree`);
+  assert.equal(totals.agreed, totals.ops);
+});
