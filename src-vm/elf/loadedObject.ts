@@ -2,11 +2,14 @@
 // instructions after libbpf's relocation and subprogram linking, the maps
 // (BTF-defined, legacy, global data, .kconfig), externs, license and version,
 // and per-slot records saying which map or extern each instruction names and
-// where each slot came from. Types only; imports only other types.
+// where each slot came from. Every `insnIdx` is a slot of the program's final
+// instructions. Types only; imports only other types.
 
 import type { Insn } from '../isa/insn';
 import type { AttachTypeName, ProgTypeName } from './bpfEnums';
 import type { Btf } from './btf';
+import type { BtfExt } from './btfExt';
+import type { LineRecord } from './lineTable';
 import type { SectionFlags } from './sectionRules';
 
 /** Where a final instruction slot came from in the object. */
@@ -24,14 +27,37 @@ export interface SourceSlot {
  * and the second slot's imm = offset for `kind: 'value'` (global data, .kconfig).
  */
 export type MapRef =
-  | { slot: number; kind: 'map'; mapIndex: number }
-  | { slot: number; kind: 'value'; mapIndex: number; offset: number };
+  | { insnIdx: number; kind: 'map'; mapIndex: number }
+  | { insnIdx: number; kind: 'value'; mapIndex: number; offset: number };
 
 /** An instruction naming an extern: an `ld_imm64` of a ksym, or a kfunc call (recorded, not resolved). */
 export interface ExternRef {
-  slot: number;
+  insnIdx: number;
   externIndex: number;
   kind: 'ld64' | 'call';
+}
+
+/** A BTF.ext func_info record at its final slot: where a function starts and its BTF FUNC. */
+export interface SlotFuncInfo {
+  insnIdx: number;
+  typeId: number;
+  name: string;
+}
+
+/**
+ * A CO-RE relocation waiting to be applied to the instruction at `insnIdx` (a
+ * CO-RE pass patches the final instructions; the loader does not).
+ * `section` and `sectionInsnIdx` say where the record was in the object.
+ */
+export interface PendingCoreRelo {
+  insnIdx: number;
+  section: string;
+  sectionInsnIdx: number;
+  /** Root type of the access, in the object's BTF. */
+  typeId: number;
+  accessString: string;
+  kind: number;
+  kindName: string;
 }
 
 /** A `.text` function appended to a program, and the slot where its copy starts. */
@@ -66,6 +92,12 @@ export interface LoadedProgram {
   subprograms: SubprogramPlacement[];
   /** One entry per slot of `insns`. */
   sourceSlots: SourceSlot[];
+  /** BTF.ext records at final slots (empty without .BTF.ext), in libbpf's order. */
+  funcInfo: SlotFuncInfo[];
+  /** Ready for `buildLineTable(lineInfo, insns.length, …)`: insnIdx is the final slot. */
+  lineInfo: LineRecord[];
+  /** CO-RE relocations of every placed function, at final slots, not yet applied. */
+  coreRelos: PendingCoreRelo[];
 }
 
 export type MapKind = 'btf' | 'legacy' | 'data' | 'rodata' | 'bss' | 'kconfig';
@@ -135,6 +167,8 @@ export interface LoadedObject {
   kernelVersion?: number;
   /** The object's byte order; libbpf on a little-endian host refuses big-endian objects. */
   littleEndian: boolean;
-  /** The object's BTF (.BTF), when it has one. */
+  /** The object's BTF (.BTF) with libbpf's DATASEC fix-ups, when it has one. */
   btf?: Btf;
+  /** Its .BTF.ext, as recorded (sections' own offsets), when it has one. */
+  btfExt?: BtfExt;
 }

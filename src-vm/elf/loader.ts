@@ -8,7 +8,9 @@
 
 import type { Diagnostic, WithDiagnostics } from '../diagnostics';
 import { parseBtf, type Btf } from './btf';
+import { parseBtfExt, type BtfExt } from './btfExt';
 import { fixupDatasecs } from './btfFixup';
+import { indexExt } from './extInfo';
 import { btfDefinedMaps, DEFAULT_PAGE_SIZE } from './btfMaps';
 import { readElf, sectionBytes, type ElfFile } from './elf';
 import { ElfReport } from './elfReport';
@@ -69,6 +71,18 @@ function readBtf(elf: ElfFile, sections: ObjectSections, diagnostics: Diagnostic
   return parsed.value;
 }
 
+/** The object's .BTF.ext, read against its BTF (without BTF it cannot be read). */
+function readBtfExt(elf: ElfFile, sections: ObjectSections, btf: Btf | undefined, diagnostics: Diagnostic[]): BtfExt | undefined {
+  if (!sections.btfExt) return undefined;
+  if (!btf) {
+    diagnostics.push({ severity: 'warning', code: 'loader/btf-ext-without-btf', message: 'the object has .BTF.ext but no .BTF: its line and CO-RE records cannot be read' });
+    return undefined;
+  }
+  const parsed = parseBtfExt(sectionBytes(elf, sections.btfExt), btf);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.value;
+}
+
 /** Maps in libbpf's order: legacy, BTF-defined, global data, then .kconfig. */
 function collectMaps(ctx: Context, kconfigSize: number): { maps: MapDef[]; datasecId: number } {
   const { elf, sections, name, btf, report } = ctx;
@@ -102,10 +116,11 @@ function subprogramsByName(units: readonly ProgramUnit[]): Map<string, ProgramUn
   return byName;
 }
 
-function buildPrograms(ctx: Context, units: ProgramUnit[], maps: MapDef[], externs: ExternDef[]): LoadedObject['programs'] {
+function buildPrograms(ctx: Context, units: ProgramUnit[], maps: MapDef[], externs: ExternDef[], ext: BtfExt | undefined): LoadedObject['programs'] {
   const inputs: ProgramInputs = {
     units, textIndex: ctx.sections.textIndex, sections: ctx.elf.sections, maps, externs, report: ctx.report, suggested: new Map(),
   };
+  if (ext) inputs.ext = indexExt(ext, ctx.report);
   const tags = exceptionCallbackTags(ctx.btf, ctx.report);
   const subs = tags.size > 0 ? subprogramsByName(units) : new Map<string, ProgramUnit[]>();
   let budget = LINK_SLOTS_FLOOR + LINK_SLOTS_PER_CODE_SLOT * units.reduce((n, u) => n + u.insnCount, 0);
@@ -149,7 +164,9 @@ export function loadObject(bytes: Uint8Array, opts: LoadOptions = {}): WithDiagn
   collectMapSlots({ elf, sections, btf, datasecId, maps, units, report });
   collectCodeRelocs({ elf, sections, units, maps, externs, report });
   markPseudoFuncs(units);
-  object.programs = buildPrograms(ctx, units, maps, externs);
+  const ext = readBtfExt(elf, sections, btf, diagnostics);
+  object.programs = buildPrograms(ctx, units, maps, externs, ext);
   if (btf) object.btf = btf;
+  if (ext) object.btfExt = ext;
   return { value: object, diagnostics: [...diagnostics, ...report.finish()] };
 }

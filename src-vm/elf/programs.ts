@@ -5,6 +5,7 @@
 // Pure.
 
 import { ElfReport } from './elfReport';
+import { programExtInfo, type ExtIndex } from './extInfo';
 import { sectionLabel, type ElfSection } from './elf';
 import type { ExternDef, LoadedProgram, MapDef, SourceSlot } from './loadedObject';
 import type { ProgramUnit } from './programUnits';
@@ -21,6 +22,8 @@ export interface ProgramInputs {
   report: ElfReport;
   /** Suggestions already worked out per unknown section name (only the first few are: the rest are not shown). */
   suggested: Map<string, string>;
+  /** The object's BTF.ext records by section, when it has .BTF.ext. */
+  ext?: ExtIndex;
 }
 
 /** Unknown section names given suggestions; the report lists no more diagnostics of one kind than this. */
@@ -68,6 +71,7 @@ export function buildProgram(unit: ProgramUnit, inputs: ProgramInputs, budget: n
     autoload: match.autoload, typeId: ids.progTypeId, expectedAttachTypeId: ids.expectedAttachTypeId,
     insns: code.insns, mapRefs: refs.mapRefs, externRefs: refs.externRefs,
     subprograms: placements(code), sourceSlots: sourceSlots(code),
+    ...(inputs.ext ? programExtInfo(inputs.ext, code.placed, inputs.report) : { funcInfo: [], lineInfo: [], coreRelos: [] }),
   };
   if (match.rule) {
     program.type = match.rule.progType;

@@ -220,10 +220,10 @@ export function applyDataRelocs(insns: Insn[], relocs: readonly RelocDesc[], map
     if (r.kind === 'map') {
       first.src = PSEUDO_LD.MAP_IDX;
       first.imm = r.mapIndex;
-      out.mapRefs.push({ slot: r.insnIdx, kind: 'map', mapIndex: r.mapIndex });
+      out.mapRefs.push({ insnIdx: r.insnIdx, kind: 'map', mapIndex: r.mapIndex });
     } else if (r.kind === 'data' && second) {
       second.imm = (first.imm + r.symOffset) | 0;
-      out.mapRefs.push({ slot: r.insnIdx, kind: 'value', mapIndex: r.mapIndex, offset: second.imm });
+      out.mapRefs.push({ insnIdx: r.insnIdx, kind: 'value', mapIndex: r.mapIndex, offset: second.imm });
       first.src = PSEUDO_LD.MAP_IDX_VALUE;
       first.imm = r.mapIndex;
     } else if (r.kind === 'externLd64' || r.kind === 'externCall') {
@@ -241,7 +241,7 @@ function applyExtern(insns: Insn[], r: Extract<RelocDesc, { kind: 'externLd64' |
     first.src = PSEUDO_CALL.KFUNC;
     first.imm = 0;
     first.off = 0;
-    out.externRefs.push({ slot: r.insnIdx, externIndex: r.externIndex, kind: 'call' });
+    out.externRefs.push({ insnIdx: r.insnIdx, externIndex: r.externIndex, kind: 'call' });
     return;
   }
   const kconfig = kconfigMapIndex(maps);
@@ -249,8 +249,8 @@ function applyExtern(insns: Insn[], r: Extract<RelocDesc, { kind: 'externLd64' |
     first.src = PSEUDO_LD.MAP_IDX_VALUE;
     first.imm = kconfig;
     insns[r.insnIdx + 1].imm = ext.kconfig.offset;
-    out.mapRefs.push({ slot: r.insnIdx, kind: 'value', mapIndex: kconfig, offset: ext.kconfig.offset });
+    out.mapRefs.push({ insnIdx: r.insnIdx, kind: 'value', mapIndex: kconfig, offset: ext.kconfig.offset });
     return;
   }
-  out.externRefs.push({ slot: r.insnIdx, externIndex: r.externIndex, kind: 'ld64' });
+  out.externRefs.push({ insnIdx: r.insnIdx, externIndex: r.externIndex, kind: 'ld64' });
 }
