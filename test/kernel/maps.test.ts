@@ -373,7 +373,7 @@ const BLOOM_MIX: Op['kind'][] = ['push', 'bloomTest', 'bloomTest', 'bloomTest'];
 const PROG_SCENARIOS: ProgScenario[] = [
   { name: 'lru_hash with program lookups', id: 'lru_c', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 400, mix: LRU_PROG_MIX, key: numKey(36) },
   { name: 'lru_hash (BPF_F_NO_COMMON_LRU) with program lookups', id: 'lru_nc', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 400, mix: LRU_PROG_MIX, key: numKey(30) },
-  { name: 'lru_hash (256 entries) with program lookups', id: 'lru_big', def: { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 256, flags: ZS }, ops: 600, mix: LRU_PROG_MIX, key: numKey(600) },
+  { name: 'lru_hash (256 entries) with program lookups', id: 'lru_big', def: { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 256, flags: ZS }, ops: 700, mix: LRU_PROG_MIX, key: numKey(330) },
   { name: 'lru_percpu_hash with program lookups', id: 'lru_pc', def: { type: 'lru_percpu_hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: ZS }, ops: 300, mix: LRU_PROG_MIX, key: numKey(20) },
   { name: 'bloom_filter (value 5, 3 hashes)', id: 'bloom_a', def: { type: 'bloom_filter', keySize: 0, valueSize: 5, maxEntries: 40, flags: ZS, mapExtra: 3 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(120, 5) },
   { name: 'bloom_filter (value 4, default 5 hashes)', id: 'bloom_b', def: { type: 'bloom_filter', keySize: 0, valueSize: 4, maxEntries: 16, flags: ZS }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(80) },
