@@ -10,6 +10,22 @@ import type { BtfComposite, BtfType } from './btfTypes';
 
 /** Deeper declarators than this are cut short (real C types stay far below it). */
 const MAX_DEPTH = 64;
+/**
+ * Types one call may visit. Hostile BTF can nest anonymous structs or
+ * function prototypes so that the text doubles at each level; past this the
+ * rest prints as `/* … *\/`.
+ */
+const MAX_VISITS = 20000;
+
+/** One printing call's state: the BTF and how many more types it may visit. */
+interface Printer {
+  btf: Btf;
+  visits: number;
+}
+
+function printer(btf: Btf): Printer {
+  return { btf, visits: MAX_VISITS };
+}
 
 const QUALIFIERS: Readonly<Record<string, string>> = { CONST: 'const', VOLATILE: 'volatile', RESTRICT: 'restrict' };
 
@@ -29,16 +45,17 @@ function tagName(t: BtfType): string {
   }
 }
 
-function params(btf: Btf, t: Extract<BtfType, { kind: 'FUNC_PROTO' }>, depth: number): string {
+function params(p: Printer, t: Extract<BtfType, { kind: 'FUNC_PROTO' }>, depth: number): string {
   if (t.params.length === 0) return 'void';
-  return t.params.map((p, i) => (p.type === 0 && i === t.params.length - 1 ? '...' : declare(btf, p.type, p.name, depth + 1))).join(', ');
+  return t.params.map((x, i) => (x.type === 0 && i === t.params.length - 1 ? '...' : declare(p, x.type, x.name, depth + 1))).join(', ');
 }
 
 /** The C declarator of type `id` around `inner` (a name, or a partial declarator built so far). */
-function declare(btf: Btf, id: number, inner: string, depth: number): string {
+function declare(p: Printer, id: number, inner: string, depth: number): string {
+  const btf = p.btf;
   const t = btf.typeById(id);
   if (!t) return joinDeclarator(`/* bad type [${id}] */`, inner);
-  if (depth > MAX_DEPTH) return joinDeclarator('/* … */', inner);
+  if (depth > MAX_DEPTH || --p.visits < 0) return joinDeclarator('/* … */', inner);
   switch (t.kind) {
     case 'VOID': return joinDeclarator('void', inner);
     case 'INT': case 'FLOAT': case 'TYPEDEF': return joinDeclarator(t.name, inner);
@@ -46,31 +63,31 @@ function declare(btf: Btf, id: number, inner: string, depth: number): string {
     case 'PTR': {
       const target = btf.typeById(t.type);
       const wrap = target?.kind === 'ARRAY' || target?.kind === 'FUNC_PROTO';
-      return declare(btf, t.type, wrap ? `(*${inner})` : `*${inner}`, depth + 1);
+      return declare(p, t.type, wrap ? `(*${inner})` : `*${inner}`, depth + 1);
     }
     case 'CONST': case 'VOLATILE': case 'RESTRICT': case 'TYPE_TAG': {
       const q = t.kind === 'TYPE_TAG' ? `__attribute__((btf_type_tag("${t.name}")))` : QUALIFIERS[t.kind];
       // Behind a pointer the qualifier binds to the pointer (`int *const p`); otherwise it leads (`const int`).
-      if (btf.typeById(t.type)?.kind === 'PTR') return declare(btf, t.type, inner ? `${q} ${inner}` : q, depth + 1);
-      return `${q} ${declare(btf, t.type, inner, depth + 1)}`;
+      if (btf.typeById(t.type)?.kind === 'PTR') return declare(p, t.type, inner ? `${q} ${inner}` : q, depth + 1);
+      return `${q} ${declare(p, t.type, inner, depth + 1)}`;
     }
-    case 'ARRAY': return declare(btf, t.type, `${inner}[${t.nelems}]`, depth + 1);
-    case 'FUNC_PROTO': return declare(btf, t.returnType, `${inner}(${params(btf, t, depth)})`, depth + 1);
-    case 'FUNC': case 'VAR': return declare(btf, t.type, inner || t.name, depth + 1);
+    case 'ARRAY': return declare(p, t.type, `${inner}[${t.nelems}]`, depth + 1);
+    case 'FUNC_PROTO': return declare(p, t.returnType, `${inner}(${params(p, t, depth)})`, depth + 1);
+    case 'FUNC': case 'VAR': return declare(p, t.type, inner || t.name, depth + 1);
     case 'DATASEC': return joinDeclarator(`SEC("${t.name}")`, inner);
-    case 'DECL_TAG': return `__attribute__((btf_decl_tag("${t.name}"))) ${declare(btf, t.type, inner, depth + 1)}`;
+    case 'DECL_TAG': return `__attribute__((btf_decl_tag("${t.name}"))) ${declare(p, t.type, inner, depth + 1)}`;
     default: return inner;
   }
 }
 
 /** How type `id` is written in C without a name: `int`, `struct foo *`, `char[16]`, `int (*)(int)`. */
 export function btfTypeName(btf: Btf, id: number): string {
-  return declare(btf, id, '', 0);
+  return declare(printer(btf), id, '', 0);
 }
 
 /** A declaration of `name` with type `id`: `char name[16]`, `int (*fn)(int, char *)`. */
 export function btfDeclaration(btf: Btf, id: number, name: string): string {
-  return declare(btf, id, name, 0);
+  return declare(printer(btf), id, name, 0);
 }
 
 /** The bitfield width of member `i` of `t`, in either BTF encoding; 0 for ordinary members. */
@@ -93,22 +110,23 @@ function enumBody(t: Extract<BtfType, { kind: 'ENUM' | 'ENUM64' }>, indent: stri
   return `enum ${t.name ? `${t.name} ` : ''}{\n${lines.join('\n')}\n${indent}}`;
 }
 
-function compositeBody(btf: Btf, t: BtfComposite, indent: string, depth: number): string {
+function compositeBody(p: Printer, t: BtfComposite, indent: string, depth: number): string {
   const lines = t.members.map((m, i) => {
-    const bits = memberBitfieldSize(btf, t, i);
+    const bits = memberBitfieldSize(p.btf, t, i);
     const width = bits ? `: ${bits}` : '';
-    const anon = depth < MAX_DEPTH ? inlineBody(btf, m.type) : undefined;
-    const decl = anon ? joinDeclarator(body(btf, anon, `${indent}\t`, depth + 1), m.name) : declare(btf, m.type, m.name, depth + 1);
+    const anon = depth < MAX_DEPTH && p.visits > 0 ? inlineBody(p.btf, m.type) : undefined;
+    const decl = anon ? joinDeclarator(body(p, anon, `${indent}\t`, depth + 1), m.name) : declare(p, m.type, m.name, depth + 1);
     return `${indent}\t${decl}${width};`;
   });
   const kw = t.kind === 'STRUCT' ? 'struct' : 'union';
   return `${kw} ${t.name ? `${t.name} ` : ''}{\n${lines.join('\n')}${lines.length ? '\n' : ''}${indent}}`;
 }
 
-function body(btf: Btf, t: BtfType, indent: string, depth: number): string {
-  if (t.kind === 'STRUCT' || t.kind === 'UNION') return compositeBody(btf, t, indent, depth);
+function body(p: Printer, t: BtfType, indent: string, depth: number): string {
+  p.visits--;
+  if (t.kind === 'STRUCT' || t.kind === 'UNION') return compositeBody(p, t, indent, depth);
   if (t.kind === 'ENUM' || t.kind === 'ENUM64') return enumBody(t, indent);
-  return btfTypeName(btf, t.id);
+  return declare(p, t.id, '', depth);
 }
 
 const LINKAGE_PREFIX: readonly string[] = ['static ', '', 'extern '];
@@ -130,27 +148,28 @@ function declTagTarget(btf: Btf, t: Extract<BtfType, { kind: 'DECL_TAG' }>): str
  * for other kinds their type name.
  */
 export function btfDefinition(btf: Btf, id: number): string {
+  const p = printer(btf);
   const t = btf.typeById(id);
   if (!t) return `/* bad type [${id}] */`;
   switch (t.kind) {
     case 'STRUCT': case 'UNION': case 'ENUM': case 'ENUM64':
-      return `${body(btf, t, '', 0)};`;
+      return `${body(p, t, '', 0)};`;
     case 'FWD':
       return `${tagName(t)};`;
     case 'TYPEDEF': {
       const anon = inlineBody(btf, t.type);
-      return `typedef ${anon ? joinDeclarator(body(btf, anon, '', 1), t.name) : declare(btf, t.type, t.name, 1)};`;
+      return `typedef ${anon ? joinDeclarator(body(p, anon, '', 1), t.name) : declare(p, t.type, t.name, 1)};`;
     }
     case 'FUNC': case 'VAR': {
       const anon = t.kind === 'VAR' ? inlineBody(btf, t.type) : undefined;
-      const decl = anon ? joinDeclarator(body(btf, anon, '', 1), t.name) : declare(btf, t.type, t.name, 1);
+      const decl = anon ? joinDeclarator(body(p, anon, '', 1), t.name) : declare(p, t.type, t.name, 1);
       return `${LINKAGE_PREFIX[t.linkage] ?? ''}${decl};`;
     }
     case 'DATASEC': {
       const vars = t.vars.map((v) => {
         const vt = btf.typeById(v.type);
         const linkage = vt?.kind === 'VAR' || vt?.kind === 'FUNC' ? LINKAGE_PREFIX[vt.linkage] ?? '' : '';
-        return `\t${linkage}${declare(btf, v.type, '', 1)}; /* offset ${v.offset}, size ${v.size} */`;
+        return `\t${linkage}${declare(p, v.type, '', 1)}; /* offset ${v.offset}, size ${v.size} */`;
       });
       return `SEC("${t.name}") {\n${vars.join('\n')}${vars.length ? '\n' : ''}}`;
     }

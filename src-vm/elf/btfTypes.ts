@@ -170,8 +170,10 @@ export type BtfType =
   | BtfVoid | BtfInt | BtfRefType | BtfArray | BtfComposite | BtfEnum | BtfEnum64 | BtfFwd
   | BtfFunc | BtfFuncProto | BtfVar | BtfDatasec | BtfFloat | BtfDeclTag;
 
-/** The type variant of a given kind. */
-export type BtfTypeOfKind<K extends BtfKind> = Extract<BtfType, { kind: K }>;
+type OfKind<T, K> = T extends { kind: infer TK } ? (K extends TK ? T : never) : never;
+
+/** The type variant of a given kind (`BtfTypeOfKind<'STRUCT'>` is BtfComposite). */
+export type BtfTypeOfKind<K extends BtfKind> = OfKind<BtfType, K>;
 
 /** The fixed header at the start of BTF bytes, as read (offsets relative to the end of the header). */
 export interface BtfHeader {
