@@ -260,11 +260,13 @@ export function deduceBoundsMixed(s: Scalar): void {
   lowerSmax(s, nSmaxHi, s.u32Max);
   // After a sign-extending load: upper bits all 0s or all 1s, low half non-negative.
   if (s.s32Min >= 0 && sle(0xffffffff, 0x80000000, s.sminHi, s.sminLo) && sle(s.smaxHi, s.smaxLo, 0, 0x7fffffff)) {
+    // s32Max may be negative on a dead branch whose bounds crossed: sign-extend like the kernel.
+    const maxHi = s.s32Max < 0 ? U32_MAX : 0;
     s.sminHi = 0; s.sminLo = s.s32Min >>> 0;
-    s.smaxHi = 0; s.smaxLo = s.s32Max >>> 0;
+    s.smaxHi = maxHi; s.smaxLo = s.s32Max >>> 0;
     s.uminHi = 0; s.uminLo = s.s32Min >>> 0;
-    s.umaxHi = 0; s.umaxLo = s.s32Max >>> 0;
-    tnumIntersect(s.varOff, s.varOff, tnumRange(mixedRange, 0, s.sminLo, 0, s.smaxLo));
+    s.umaxHi = maxHi; s.umaxLo = s.s32Max >>> 0;
+    tnumIntersect(s.varOff, s.varOff, tnumRange(mixedRange, 0, s.sminLo, maxHi, s.smaxLo));
   }
 }
 

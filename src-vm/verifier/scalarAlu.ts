@@ -131,6 +131,16 @@ export function forkMinusOneOrZero(dst: Scalar, src: Scalar): Scalar | undefined
   return other;
 }
 
+/**
+ * dst += src on the bounds and var_off only, without zero extension or bounds
+ * sync: the step sync_linked_regs uses to re-derive `rX = rY + K` from rY.
+ */
+export function scalarAddNoSync(dst: Scalar, src: Scalar): void {
+  add32(dst, src);
+  add64(dst, src);
+  tnumAdd(dst.varOff, dst.varOff, src.varOff);
+}
+
 // ---- add / sub (with the 6.17 wrap-around rule on unsigned bounds)
 
 function add32(dst: Scalar, src: Scalar): void {

@@ -143,36 +143,33 @@ export function tnumXor(out: Tnum, a: Tnum, b: Tnum): Tnum {
   return set(out, (a.vHi ^ b.vHi) & ~mHi, (a.vLo ^ b.vLo) & ~mLo, mHi, mLo);
 }
 
-const mulAcc = new Tnum();
-const mulTerm = new Tnum();
-
-/** The kernel's tnum_mul: sum of partial products, values and masks kept apart. */
-export function tnumMul(out: Tnum, a: Tnum, b: Tnum): Tnum {
-  let aVH = a.vHi, aVL = a.vLo, aMH = a.mHi, aML = a.mLo;
-  let bVH = b.vHi, bVL = b.vLo, bMH = b.mHi, bML = b.mLo;
-  // acc_v = a.value * b.value (mod 2^64)
-  const pLo = mulLowLo(aVH, aVL, bVH, bVL), pHi = out64.hi;
-  tnumConst(mulAcc, 0, 0);
-  while (aVH | aVL | aMH | aML) {
-    if (aVL & 1) tnumAdd(mulAcc, mulAcc, set(mulTerm, 0, 0, bMH, bML));
-    else if (aML & 1) tnumAdd(mulAcc, mulAcc, set(mulTerm, 0, 0, bVH | bMH, bVL | bML));
-    aVL = ((aVL >>> 1) | (aVH << 31)) >>> 0; aVH >>>= 1;
-    aML = ((aML >>> 1) | (aMH << 31)) >>> 0; aMH >>>= 1;
-    bVH = ((bVH << 1) | (bVL >>> 31)) >>> 0; bVL = (bVL << 1) >>> 0;
-    bMH = ((bMH << 1) | (bML >>> 31)) >>> 0; bML = (bML << 1) >>> 0;
-  }
-  return tnumAdd(out, set(mulTerm, pHi, pLo, 0, 0), mulAcc);
+/** The smallest tnum holding every member of a and every member of b. */
+export function tnumUnion(out: Tnum, a: Tnum, b: Tnum): Tnum {
+  const vHi = a.vHi & b.vHi, vLo = a.vLo & b.vLo;
+  const mHi = (a.vHi ^ b.vHi) | a.mHi | b.mHi, mLo = (a.vLo ^ b.vLo) | a.mLo | b.mLo;
+  return set(out, vHi & ~mHi, vLo & ~mLo, mHi, mLo);
 }
 
-/** Low half of a * b mod 2^64; the high half is left in out64.hi. */
-function mulLowLo(aHi: number, aLo: number, bHi: number, bLo: number): number {
-  const a0 = aLo & 0xffff, a1 = aLo >>> 16, b0 = bLo & 0xffff, b1 = bLo >>> 16;
-  const t = a0 * b0;
-  const mid1 = a1 * b0 + (t >>> 16);
-  const mid2 = a0 * b1 + (mid1 & 0xffff);
-  const hi = a1 * b1 + (mid1 >>> 16) + (mid2 >>> 16);
-  out64.hi = (hi + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
-  return Math.imul(aLo, bLo) >>> 0;
+const mulAcc = new Tnum();
+const mulB = new Tnum();
+const mulSum = new Tnum();
+
+/**
+ * Long multiplication over the bits of a (Linux 6.18's tnum_mul): a known 1
+ * adds b, an unknown bit takes the union of adding and not adding it.
+ */
+export function tnumMul(out: Tnum, a: Tnum, b: Tnum): Tnum {
+  let aVH = a.vHi, aVL = a.vLo, aMH = a.mHi, aML = a.mLo;
+  tnumCopy(mulB, b);
+  tnumConst(mulAcc, 0, 0);
+  while (aVH | aVL | aMH | aML) {
+    if (aVL & 1) tnumAdd(mulAcc, mulAcc, mulB);
+    else if (aML & 1) tnumUnion(mulAcc, mulAcc, tnumAdd(mulSum, mulAcc, mulB));
+    aVL = ((aVL >>> 1) | (aVH << 31)) >>> 0; aVH >>>= 1;
+    aML = ((aML >>> 1) | (aMH << 31)) >>> 0; aMH >>>= 1;
+    tnumLshift(mulB, mulB, 1);
+  }
+  return tnumCopy(out, mulAcc);
 }
 
 /** True when some value is a member of both a and b. */

@@ -16,32 +16,36 @@ export const U32_MAX = 0xffffffff;
 export const S32_MIN = -0x80000000;
 export const S32_MAX = 0x7fffffff;
 
+// Comparisons accept halves as int32 or uint32 (results of `|`, `&` and `~` are int32).
+
 /** a <u b */
 export function ult(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
-  return aHi < bHi || (aHi === bHi && aLo < bLo);
+  const ah = aHi >>> 0, bh = bHi >>> 0;
+  return ah < bh || (ah === bh && aLo >>> 0 < bLo >>> 0);
 }
 
 /** a <=u b */
 export function ule(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
-  return aHi < bHi || (aHi === bHi && aLo <= bLo);
+  const ah = aHi >>> 0, bh = bHi >>> 0;
+  return ah < bh || (ah === bh && aLo >>> 0 <= bLo >>> 0);
 }
 
 /** a <s b */
 export function slt(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
   const ah = aHi | 0, bh = bHi | 0;
-  return ah < bh || (ah === bh && aLo < bLo);
+  return ah < bh || (ah === bh && aLo >>> 0 < bLo >>> 0);
 }
 
 /** a <=s b */
 export function sle(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
   const ah = aHi | 0, bh = bHi | 0;
-  return ah < bh || (ah === bh && aLo <= bLo);
+  return ah < bh || (ah === bh && aLo >>> 0 <= bLo >>> 0);
 }
 
 /** out64 = a + b (mod 2^64); returns true when the unsigned sum overflowed. */
 export function addU64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
-  const lo = aLo + bLo;
-  const hi = aHi + bHi + (lo > U32_MAX ? 1 : 0);
+  const lo = (aLo >>> 0) + (bLo >>> 0);
+  const hi = (aHi >>> 0) + (bHi >>> 0) + (lo > U32_MAX ? 1 : 0);
   out64.lo = lo >>> 0;
   out64.hi = hi >>> 0;
   return hi > U32_MAX;
@@ -56,8 +60,8 @@ export function addS64(aHi: number, aLo: number, bHi: number, bLo: number): bool
 
 /** out64 = a - b (mod 2^64); returns true when the unsigned difference borrowed. */
 export function subU64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
-  const lo = aLo - bLo;
-  const hi = aHi - bHi - (lo < 0 ? 1 : 0);
+  const lo = (aLo >>> 0) - (bLo >>> 0);
+  const hi = (aHi >>> 0) - (bHi >>> 0) - (lo < 0 ? 1 : 0);
   out64.lo = lo >>> 0;
   out64.hi = hi >>> 0;
   return hi < 0;
@@ -87,7 +91,7 @@ export function mulLow64(aHi: number, aLo: number, bHi: number, bLo: number): vo
 }
 
 function toBigU(hi: number, lo: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
 function fromBig(v: bigint): void {
@@ -99,7 +103,7 @@ function fromBig(v: bigint): void {
 /** out64 = a * b (mod 2^64); returns true when the unsigned product overflowed. */
 export function mulU64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
   if (aHi === 0 && bHi === 0) {
-    mul32x32(aLo, bLo);
+    mul32x32(aLo >>> 0, bLo >>> 0);
     return false;
   }
   const p = toBigU(aHi, aLo) * toBigU(bHi, bLo);
