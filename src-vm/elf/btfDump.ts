@@ -66,6 +66,8 @@ export function dumpBtfType(btf: Btf, t: BtfType): string {
 /** Every type but void, in id order: the lines `bpftool btf dump file X` prints. */
 export function dumpBtfRaw(btf: Btf): string[] {
   const lines: string[] = [];
-  for (let id = 1; id < btf.types.length; id++) lines.push(...dumpBtfType(btf, btf.types[id]).split('\n'));
+  for (let id = 1; id < btf.types.length; id++) {
+    for (const line of dumpBtfType(btf, btf.types[id]).split('\n')) lines.push(line);
+  }
   return lines;
 }

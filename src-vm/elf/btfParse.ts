@@ -261,7 +261,7 @@ export function readBtfTypes(
     r.nameOff = v.u32(at);
     r.name = r.nameAt(r.nameOff, 'name');
     if (kind === undefined || kind === 'VOID') {
-      report.error('btf/unknown-kind', `${typeWhere(r.id, r.name, r.offset)} has kind ${kindNumber}, which BTF does not define; its size is unknown, so the types after it cannot be read`);
+      report.error('btf/unknown-kind', `${typeWhere(r.id, r.name, r.offset)} has kind ${kindNumber}, ${kindNumber === 0 ? 'which is reserved for void' : 'which BTF does not define'}; its size is unknown, so the types after it cannot be read`);
       break;
     }
     if ((info & 0x60ff0000) !== 0) {

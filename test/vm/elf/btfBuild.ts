@@ -12,15 +12,16 @@ export class BtfBuilder {
   private count = 0;
 
   /** Appends a raw record; returns its type id. */
-  raw(kind: BtfKind | number, name: string, vlen: number, kindFlag: boolean, sizeOrType: number, ...extra: number[]): number {
+  raw(kind: BtfKind | number, name: string, vlen: number, kindFlag: boolean, sizeOrType: number, extra: readonly number[] = []): number {
     const kindNumber = typeof kind === 'number' ? kind : BTF_KINDS.indexOf(kind);
     const info = ((kindFlag ? 1 : 0) << 31) | (kindNumber << 24) | (vlen & 0xffff);
-    this.words.push(name ? this.strings.add(name) : 0, info >>> 0, sizeOrType >>> 0, ...extra.map((w) => w >>> 0));
+    this.words.push(name ? this.strings.add(name) : 0, info >>> 0, sizeOrType >>> 0);
+    for (const w of extra) this.words.push(w >>> 0);
     return ++this.count;
   }
 
   int(name: string, size = 4, signed = true, bits = size * 8): number {
-    return this.raw('INT', name, 0, false, size, ((signed ? 1 : 0) << 24) | bits);
+    return this.raw('INT', name, 0, false, size, [((signed ? 1 : 0) << 24) | bits]);
   }
 
   ref(kind: 'PTR' | 'TYPEDEF' | 'CONST' | 'VOLATILE' | 'RESTRICT' | 'TYPE_TAG', type: number, name = ''): number {
@@ -28,16 +29,16 @@ export class BtfBuilder {
   }
 
   array(elem: number, index: number, nelems: number): number {
-    return this.raw('ARRAY', '', 0, false, 0, elem, index, nelems);
+    return this.raw('ARRAY', '', 0, false, 0, [elem, index, nelems]);
   }
 
   struct(name: string, size: number, members: [string, number, number][], kind: 'STRUCT' | 'UNION' = 'STRUCT'): number {
     const words = members.flatMap(([n, type, bitOffset]) => [n ? this.strings.add(n) : 0, type, bitOffset]);
-    return this.raw(kind, name, members.length, false, size, ...words);
+    return this.raw(kind, name, members.length, false, size, words);
   }
 
   funcProto(ret: number, params: [string, number][]): number {
-    return this.raw('FUNC_PROTO', '', params.length, false, ret, ...params.flatMap(([n, t]) => [n ? this.strings.add(n) : 0, t]));
+    return this.raw('FUNC_PROTO', '', params.length, false, ret, params.flatMap(([n, t]) => [n ? this.strings.add(n) : 0, t]));
   }
 
   func(name: string, proto: number, linkage = 1): number {
@@ -89,7 +90,7 @@ export function buildBtfExt(b: BtfBuilder, spec: ExtSpec): Uint8Array {
     const words = [recSize];
     for (const s of info.sections) {
       words.push(b.strings.add(s.section), s.records.length);
-      for (const r of s.records) words.push(...r, ...new Array<number>(Math.max(0, recSize / 4 - r.length)).fill(0));
+      for (const r of s.records) for (let i = 0; i < recSize / 4; i++) words.push(r[i] ?? 0);
     }
     return words;
   };
