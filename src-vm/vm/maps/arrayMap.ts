@@ -79,7 +79,7 @@ export class ArrayMap extends BpfMap {
     return 0;
   }
 
-  override delete(): number {
+  override delete(_key: Uint8Array, _cpu = 0): number {
     return -EINVAL;
   }
 

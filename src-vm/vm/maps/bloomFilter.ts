@@ -59,15 +59,15 @@ export class BloomFilter extends BpfMap {
     return 0;
   }
 
-  override pop(): number {
+  override pop(_out: Uint8Array, _cpu = 0): number {
     return -EOPNOTSUPP;
   }
 
-  override delete(): number {
+  override delete(_key: Uint8Array, _cpu = 0): number {
     return -EOPNOTSUPP;
   }
 
-  override getNextKey(): NextKeyResult {
+  override getNextKey(_key: Uint8Array | null): NextKeyResult {
     return { err: -EOPNOTSUPP };
   }
 

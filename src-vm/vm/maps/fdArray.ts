@@ -45,7 +45,7 @@ export abstract class FdArrayMap<T> extends BpfMap {
     return 0;
   }
 
-  override lookup(): Uint8Array | null {
+  override lookup(_key: Uint8Array, _cpu = 0): Uint8Array | null {
     return null;
   }
 

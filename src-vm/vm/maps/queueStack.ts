@@ -70,11 +70,11 @@ export class QueueStackMap extends BpfMap {
     return 0;
   }
 
-  override lookup(): Uint8Array | null {
+  override lookup(_key: Uint8Array, _cpu = 0): Uint8Array | null {
     return null;
   }
 
-  override getNextKey(): NextKeyResult {
+  override getNextKey(_key: Uint8Array | null): NextKeyResult {
     return { err: -EINVAL };
   }
 

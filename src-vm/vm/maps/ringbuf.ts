@@ -142,19 +142,19 @@ export class RingBuf extends BpfMap {
     });
   }
 
-  override lookup(): Uint8Array | null {
+  override lookup(_key: Uint8Array, _cpu = 0): Uint8Array | null {
     return null;
   }
 
-  override update(): number {
+  override update(_key: Uint8Array, _value: Uint8Array, _flags: Flags = 0, _cpu = 0): number {
     return -ENOTSUPP;
   }
 
-  override delete(): number {
+  override delete(_key: Uint8Array, _cpu = 0): number {
     return -ENOTSUPP;
   }
 
-  override getNextKey(): NextKeyResult {
+  override getNextKey(_key: Uint8Array | null): NextKeyResult {
     return { err: -ENOTSUPP };
   }
 
