@@ -53,6 +53,23 @@ export {
   type LineRecord, type LineTable, type LineTableOptions, type SourceLocation,
 } from './elf/lineTable';
 
+// Objects as libbpf sees them: programs, maps, externs after relocation and subprogram linking
+export { loadObject, type LoadOptions } from './elf/loader';
+export type {
+  ExternDef, ExternRef, InitSlot, KconfigValueType, LoadedObject, LoadedProgram, MapDef, MapKind, MapRef, PendingCoreRelo,
+  SlotFuncInfo, SourceRange, SourceSlot, SubprogramPlacement,
+} from './elf/loadedObject';
+export { sourceSlotOf } from './elf/programs';
+export { internalMapName, objectNameFromPath } from './elf/globalData';
+export { MAX_PROGRAM_INSNS } from './elf/subprograms';
+export {
+  SECTION_RULES, matchSection, ruleDisplayName, ruleTypeIds, suggestSections,
+  type SectionFlags, type SectionMatch, type SectionRule,
+} from './elf/sectionRules';
+export {
+  ATTACH_TYPE_NAMES, PROG_TYPE_NAMES, attachTypeId, progTypeId, type AttachTypeName, type ProgTypeName,
+} from './elf/bpfEnums';
+
 // Running programs
 export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFault, type VmOptions } from './vm/interpreter';
 export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runProgram';

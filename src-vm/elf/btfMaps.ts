@@ -157,11 +157,11 @@ function toMapDef(name: string, d: ParsedDef, section: ElfSection, offset: numbe
 }
 
 /** One VAR of the `.maps` DATASEC as a map, or libbpf's reason to refuse it. */
-function mapOfVar(btf: Btf, section: ElfSection, index: number, varId: number, offset: number, size: number, pageSize: number): MapDef | string {
+function mapOfVar(btf: Btf, section: ElfSection, sectionSize: number, index: number, varId: number, offset: number, size: number, pageSize: number): MapDef | string {
   const v: BtfType | undefined = btf.typeById(varId);
   const name = v?.name ?? '';
   if (!name) return `map #${index}: empty name`;
-  if (offset + size > section.size) return `map '${name}' BTF data is corrupted: offset ${offset} + size ${size} is past the ${section.size} bytes of ${section.name}`;
+  if (offset + size > sectionSize) return `map '${name}' BTF data is corrupted: offset ${offset} + size ${size} is past the ${sectionSize} bytes of ${section.name}`;
   if (v?.kind !== 'VAR') return `map '${name}': unexpected var kind ${v?.kind}`;
   if (v.linkage !== BTF_VAR_GLOBAL_ALLOCATED) return `map '${name}': unsupported map linkage ${['static', 'global', 'extern'][v.linkage] ?? 'unknown'}`;
   const def = btf.resolveModifiers(v.type);
@@ -178,8 +178,13 @@ function mapOfVar(btf: Btf, section: ElfSection, index: number, varId: number, o
   }
 }
 
-/** The maps of `.maps`, in the order of its DATASEC's variables. */
-export function btfDefinedMaps(btf: Btf | undefined, section: ElfSection, report: ElfReport, pageSize = DEFAULT_PAGE_SIZE): { maps: MapDef[]; datasecId: number } {
+/**
+ * The maps of `.maps`, in the order of its DATASEC's variables. `sectionSize`
+ * is how many bytes of definitions the section really holds (its bytes in the
+ * file; sh_size for NOBITS).
+ */
+export function btfDefinedMaps(btf: Btf | undefined, section: ElfSection, sectionSize: number, report: ElfReport,
+  pageSize = DEFAULT_PAGE_SIZE): { maps: MapDef[]; datasecId: number } {
   const datasec = btf?.findByName('DATASEC', '.maps');
   if (!btf || !datasec) {
     report.error('loader/no-maps-datasec', `section '${section.name}': DATASEC '.maps' not found in BTF${btf ? '' : ' (the object has no .BTF: compile with -g)'}; libbpf cannot read the map definitions`);
@@ -187,7 +192,7 @@ export function btfDefinedMaps(btf: Btf | undefined, section: ElfSection, report
   }
   const maps: MapDef[] = [];
   datasec.vars.forEach((vi, i) => {
-    const map = mapOfVar(btf, section, i, vi.type, vi.offset, vi.size, pageSize);
+    const map = mapOfVar(btf, section, sectionSize, i, vi.type, vi.offset, vi.size, pageSize);
     if (typeof map === 'string') report.error('loader/bad-map-def', `section '${section.name}': ${map}`);
     else maps.push(map);
   });

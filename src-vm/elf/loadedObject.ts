@@ -15,9 +15,26 @@ import type { SectionFlags } from './sectionRules';
 /** Where a final instruction slot came from in the object. */
 export interface SourceSlot {
   sectionIndex: number;
+  /** The section name as written (`?` included). */
   section: string;
   /** Slot within that section (byte offset / 8). */
   insnOffset: number;
+  /** The function (entry program or subprogram) the slot belongs to. */
+  function: string;
+}
+
+/**
+ * A run of final slots copied from one function of the object: slots
+ * `[startSlot, startSlot + insnCount)` come from `section` starting at slot
+ * `insnOffset`. One per placed function; `sourceSlotOf` looks a slot up.
+ */
+export interface SourceRange {
+  startSlot: number;
+  insnCount: number;
+  sectionIndex: number;
+  section: string;
+  insnOffset: number;
+  function: string;
 }
 
 /**
@@ -90,8 +107,8 @@ export interface LoadedProgram {
   mapRefs: MapRef[];
   externRefs: ExternRef[];
   subprograms: SubprogramPlacement[];
-  /** One entry per slot of `insns`. */
-  sourceSlots: SourceSlot[];
+  /** Where the slots came from: the entry program's own range first, then one per subprogram, in slot order. */
+  sources: SourceRange[];
   /** BTF.ext records at final slots (empty without .BTF.ext), in libbpf's order. */
   funcInfo: SlotFuncInfo[];
   /** Ready for `buildLineTable(lineInfo, insns.length, …)`: insnIdx is the final slot. */

@@ -36,9 +36,14 @@ export interface LoadOptions {
   pageSize?: number;
 }
 
-/** Linked slots the loader produces per slot of code in the object (plus a floor), across all programs. */
-const LINK_SLOTS_PER_CODE_SLOT = 64;
-const LINK_SLOTS_FLOOR = 1 << 22;
+/**
+ * Linked slots the loader produces across all programs, per slot of code in
+ * the object, plus one kernel-size program: each program gets its own copy
+ * of the subprograms it reaches, so a hostile object with many programs
+ * calling one big function could otherwise ask for quadratic output.
+ */
+const LINK_SLOTS_PER_CODE_SLOT = 32;
+const LINK_SLOTS_FLOOR = 1 << 20;
 
 interface Context {
   elf: ElfFile;
@@ -90,7 +95,9 @@ function collectMaps(ctx: Context, kconfigSize: number): { maps: MapDef[]; datas
   let datasecId = 0;
   if (sections.legacyMaps) maps.push(...legacyMaps(elf, sections.legacyMaps, report));
   if (sections.btfMaps) {
-    const found = btfDefinedMaps(btf, sections.btfMaps, report, ctx.pageSize);
+    const sec = sections.btfMaps;
+    const size = sec.type === SHT.NOBITS ? sec.size : sectionBytes(elf, sec).length;
+    const found = btfDefinedMaps(btf, sec, size, report, ctx.pageSize);
     maps.push(...found.maps);
     datasecId = found.datasecId;
   }

@@ -96,8 +96,9 @@ export function collectMapSlots(inputs: SlotInputs): void {
   const datasec = btf?.typeOfKind(inputs.datasecId, 'DATASEC');
   if (!btf || !datasec) return; // already reported: no map definitions could be read
   const look = lookups(inputs, datasec.vars);
+  const bySection = new Map(elf.relocSections.map((r) => [r.sectionIndex, r]));
   for (const relIndex of sections.mapsRelocs) {
-    const rs = elf.relocSections.find((r) => r.sectionIndex === relIndex);
+    const rs = bySection.get(relIndex);
     rs?.relocs.forEach((r, n) => {
       const where = `.maps relocation #${n} (section ${sectionLabel(elf.sections[relIndex])}, offset ${hex(r.offset)})`;
       const sym = r.symbol;
@@ -114,6 +115,9 @@ export function collectMapSlots(inputs: SlotInputs): void {
       const target = slotTarget(inputs, look, map, sym.name, sym.sectionIndex, sym.value);
       if (typeof target === 'string') return report.error('loader/bad-maps-reloc', `${where}: ${target}`);
       const slot = rel / BPF_PTR_SIZE;
+      if (slot >= map.maxEntries) {
+        return report.error('loader/bad-maps-reloc', `${where}: map '${map.name}': slot ${slot} is past its ${map.maxEntries} entries`);
+      }
       map.initSlots ??= [];
       while (map.initSlots.length < slot) map.initSlots.push(undefined);
       map.initSlots[slot] = target;

@@ -32,6 +32,8 @@ export interface ProgramUnit {
   symbolIndex: number;
   /** Relocations inside the function, by slot relative to `insnOffset`, sorted. */
   relocs: RelocDesc[];
+  /** Slots (relative) whose relocation libbpf refuses: already reported, left as they are. */
+  refused: Set<number>;
 }
 
 /**
@@ -65,7 +67,7 @@ function unitFor(elf: ElfFile, s: ElfSection, sectionInsns: Insn[], textIndex: n
     name: sym.name, sectionIndex: s.index, sectionName: s.name, insnOffset, insnCount,
     insns: sectionInsns.slice(insnOffset, insnOffset + insnCount),
     global, hidden: global && (sym.visibility === STV.HIDDEN || sym.visibility === STV.INTERNAL),
-    isSubprogram: s.index === textIndex, symbolIndex, relocs: [],
+    isSubprogram: s.index === textIndex, symbolIndex, relocs: [], refused: new Set(),
   };
 }
 

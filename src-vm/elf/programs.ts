@@ -7,7 +7,7 @@
 import { ElfReport } from './elfReport';
 import { programExtInfo, type ExtIndex } from './extInfo';
 import { sectionLabel, type ElfSection } from './elf';
-import type { ExternDef, LoadedProgram, MapDef, SourceSlot } from './loadedObject';
+import type { ExternDef, LoadedProgram, MapDef, SourceRange, SourceSlot } from './loadedObject';
 import type { ProgramUnit } from './programUnits';
 import { applyDataRelocs } from './relocations';
 import { matchSection, ruleDisplayName, ruleTypeIds, suggestSections } from './sectionRules';
@@ -45,14 +45,26 @@ function reportUnknownSection(unit: ProgramUnit, inputs: ProgramInputs): void {
     `section ${sectionLabel(s)}: program '${unit.name}' has an unknown program type: libbpf knows no SEC("${unit.sectionName}")${suggestionsFor(inputs, unit.sectionName)}`);
 }
 
-function sourceSlots(code: LinkedCode): SourceSlot[] {
-  const slots: SourceSlot[] = new Array(code.insns.length);
-  for (const { unit, start } of code.placed) {
-    for (let i = 0; i < unit.insnCount; i++) {
-      slots[start + i] = { sectionIndex: unit.sectionIndex, section: unit.sectionName, insnOffset: unit.insnOffset + i };
-    }
+function sourceRanges(code: LinkedCode): SourceRange[] {
+  return code.placed.map(({ unit, start }) => ({
+    startSlot: start, insnCount: unit.insnCount, sectionIndex: unit.sectionIndex, section: unit.sectionName,
+    insnOffset: unit.insnOffset, function: unit.name,
+  }));
+}
+
+/** Where final slot `slot` of a program came from in the object. */
+export function sourceSlotOf(program: LoadedProgram, slot: number): SourceSlot | undefined {
+  const ranges = program.sources;
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid];
+    if (slot < r.startSlot) hi = mid - 1;
+    else if (slot >= r.startSlot + r.insnCount) lo = mid + 1;
+    else return { sectionIndex: r.sectionIndex, section: r.section, insnOffset: r.insnOffset + slot - r.startSlot, function: r.function };
   }
-  return slots;
+  return undefined;
 }
 
 /** Builds one entry program; `budget` caps the slots linking may produce. */
@@ -70,7 +82,7 @@ export function buildProgram(unit: ProgramUnit, inputs: ProgramInputs, budget: n
     name: unit.name, section: match.section, sectionIndex: unit.sectionIndex, sectionInsnOffset: unit.insnOffset,
     autoload: match.autoload, typeId: ids.progTypeId, expectedAttachTypeId: ids.expectedAttachTypeId,
     insns: code.insns, mapRefs: refs.mapRefs, externRefs: refs.externRefs,
-    subprograms: placements(code), sourceSlots: sourceSlots(code),
+    subprograms: placements(code), sources: sourceRanges(code),
     ...(inputs.ext ? programExtInfo(inputs.ext, code.placed, inputs.report) : { funcInfo: [], lineInfo: [], coreRelos: [] }),
   };
   if (match.rule) {

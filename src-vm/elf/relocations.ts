@@ -159,8 +159,9 @@ function checkType(site: Site, type: number, report: ElfReport): void {
 export function collectCodeRelocs(inputs: RelocInputs): void {
   const { elf, sections, report } = inputs;
   const known = targets(inputs);
+  const bySection = new Map(elf.relocSections.map((r) => [r.sectionIndex, r]));
   for (const relIndex of sections.codeRelocs) {
-    const rs = elf.relocSections.find((r) => r.sectionIndex === relIndex);
+    const rs = bySection.get(relIndex);
     const target = elf.sections[rs?.targetIndex ?? -1];
     if (!rs || !target) continue;
     rs.relocs.forEach((r, n) => {
@@ -176,7 +177,10 @@ export function collectCodeRelocs(inputs: RelocInputs): void {
       const site: Site = { inputs, targets: known, unit, insnIdx, insn: unit.insns[insnIdx], sym, symbolIndex: r.symbolIndex, where };
       checkType(site, r.type, report);
       const desc = describe(site);
-      if (typeof desc === 'string') return report.error('loader/bad-reloc', `${where}: ${desc}`);
+      if (typeof desc === 'string') {
+        unit.refused.add(insnIdx);
+        return report.error('loader/bad-reloc', `${where}: ${desc}`);
+      }
       unit.relocs.push(desc);
     });
   }

@@ -99,7 +99,7 @@ function step(l: Linker, frame: { unit: ProgramUnit; base: number; idx: number }
   for (; frame.idx < unit.insnCount; frame.idx++) {
     const idx = frame.idx;
     const insn = l.out.insns[base + idx];
-    if (!isSubprogCall(insn) && !isPseudoFunc(insn)) continue;
+    if ((!isSubprogCall(insn) && !isPseudoFunc(insn)) || unit.refused.has(idx)) continue;
     const relo = findReloc(unit.relocs, idx);
     if (relo?.kind === 'externCall') continue; // a kfunc call, handled with the data relocations
     const where = `program '${l.main.name}': ${unit === l.main ? '' : `subprogram '${unit.name}' `}insn ${idx} (section '${unit.sectionName}', offset ${hex((unit.insnOffset + idx) * INSN_SIZE)})`;

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { internalMapName, objectNameFromPath } from '../../../src-vm/elf/globalData';
 import { ringbufSize } from '../../../src-vm/elf/btfMaps';
 import { loadObject } from '../../../src-vm/elf/loader';
+import { sourceSlotOf } from '../../../src-vm/elf/programs';
 import type { LoadedObject, LoadedProgram } from '../../../src-vm/elf/loadedObject';
 import { PSEUDO_CALL, PSEUDO_LD } from '../../../src-vm/isa/opcodes';
 import { FIXTURE_NAMES, loadFixture } from './loaderFixtures';
@@ -122,10 +123,12 @@ describe('net_progs: networking programs, maps of every kind, global data', () =
 
   test('every slot says where it came from', () => {
     const p = program(obj, 'xdp_count');
-    assert.equal(p.sourceSlots.length, p.insns.length);
-    assert.deepEqual(p.sourceSlots[0], { sectionIndex: p.sectionIndex, section: 'xdp', insnOffset: p.sectionInsnOffset });
-    assert.equal(p.sourceSlots[22].section, '.text');
-    assert.equal(p.sourceSlots[50].section, '.text');
+    assert.deepEqual(p.sources.map((r) => [r.function, r.section, r.startSlot, r.insnCount]),
+      [['xdp_count', 'xdp', 0, 22], ['count', '.text', 22, 28], ['mix', '.text', 50, 7]]);
+    assert.deepEqual(sourceSlotOf(p, 0), { sectionIndex: p.sectionIndex, section: 'xdp', insnOffset: p.sectionInsnOffset, function: 'xdp_count' });
+    const mix = sourceSlotOf(p, 52)!;
+    assert.deepEqual([mix.section, mix.function, mix.insnOffset - p.sources[2].insnOffset], ['.text', 'mix', 2]);
+    assert.equal(sourceSlotOf(p, 57), undefined);
   });
 
   test('func_info and line_info at final slots: one FUNC per placed function, lines from the C source', () => {
@@ -214,7 +217,7 @@ describe('optional: SEC("?…") programs are described with autoload off', () =>
       ['xdp_frags_pass', 'xdp.frags', 'xdp', true, true],
     ]);
     assert.deepEqual(program(obj, 'tc_optional').subprograms.map((s) => s.name), ['low_bit']);
-    assert.equal(program(obj, 'tc_optional').sourceSlots[0].section, '?tc');
+    assert.equal(sourceSlotOf(program(obj, 'tc_optional'), 0)?.section, '?tc');
   });
 });
 
@@ -239,11 +242,11 @@ describe('every fixture', () => {
     test(`${name}: map references, extern references and source slots are consistent with the instructions`, () => {
       const { value: obj } = loadFixture(name);
       for (const p of obj.programs) {
-        assert.equal(p.sourceSlots.length, p.insns.length);
+        assert.equal(p.sources.reduce((n, r) => n + r.insnCount, 0), p.insns.length);
         for (const r of p.mapRefs) assert.ok(obj.maps[r.mapIndex], `${p.name}: map ${r.mapIndex}`);
         for (const r of p.externRefs) assert.ok(obj.externs[r.externIndex], `${p.name}: extern ${r.externIndex}`);
         for (const l of p.lineInfo) assert.ok(l.insnIdx >= 0 && l.insnIdx < p.insns.length);
-        for (const s of p.subprograms) assert.equal(p.sourceSlots[s.startSlot].section, '.text');
+        for (const s of p.subprograms) assert.equal(sourceSlotOf(p, s.startSlot)?.section, '.text');
       }
     });
   }

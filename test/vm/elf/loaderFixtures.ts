@@ -24,7 +24,8 @@ export const LOADABLE_FIXTURES: readonly FixtureName[] = ['net_progs', 'tracing'
 /** Fixtures `bpftool prog loadall` can load and pin: all their programs load by default. */
 export const PINNABLE_FIXTURES: readonly FixtureName[] = ['net_progs', 'tracing', 'linking'];
 
-function archInclude(): string {
+/** Where the host's asm/ headers are, for <linux/bpf.h> under -target bpf. */
+export function archInclude(): string {
   const cc = findTool('cc', 'gcc');
   const multiarch = cc ? runTool(cc, ['-print-multiarch']).stdout.trim() : '';
   return `/usr/include/${multiarch || 'x86_64-linux-gnu'}`;
