@@ -14,7 +14,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BPFTOOL, kernelUnavailable, scratchDir } from '../support/kernel';
 import { findTool, runTool } from '../support/tools';
-import { BloomFilter, createMap, errnoFromText, errnoName, MAP_F, type BpfMap, type MapDef } from '../../src-vm/vm/maps';
+import { BloomFilter, createMap, errnoFromText, errnoName, MAP_F, RingBuf, type BpfMap, type MapDef } from '../../src-vm/vm/maps';
 
 const TASKSET = findTool('taskset');
 const CLANG = findTool('clang-19');
@@ -81,13 +81,16 @@ type Op =
   | { kind: 'dump' | 'pop' | 'peek' }
   | { kind: 'push'; value: Uint8Array; flags: number }
   | { kind: 'progLookup'; key: Uint8Array }
-  | { kind: 'bloomTest'; value: Uint8Array };
+  | { kind: 'bloomTest'; value: Uint8Array }
+  /** Ring buffer through a program: 0 output `size` bytes, 1 reserve 64 + discard, 2 reserve 200 + submit, 3.. query flag op-3. */
+  | { kind: 'ringbuf'; op: number; size: number };
 
 function describe(op: Op): string {
   const parts: string[] = [op.kind];
   if ('key' in op) parts.push(`key=${op.key ? hexOf(op.key) : 'none'}`);
   if ('value' in op) parts.push(`value=${hexOf(op.value)}`);
   if ('flags' in op) parts.push(FLAG_WORDS[op.flags]);
+  if (op.kind === 'ringbuf') parts.push(`op=${op.op} size=${op.size}`);
   return parts.join(' ');
 }
 
@@ -142,6 +145,7 @@ function onKernel(s: Sides, op: Op): string {
     }
     case 'progLookup': return `ret ${testRun(s, op.key)}`;
     case 'bloomTest': return `ret ${testRun(s, op.value)}`;
+    case 'ringbuf': return `ret ${testRun(s, Uint8Array.of(op.size & 0xff, op.size >> 8, 0, 0, op.op))}`;
   }
 }
 
@@ -166,7 +170,21 @@ function onOurs(s: Sides, op: Op): string {
     case 'dump': return answer(0, m.entries().map((e) => `${hexOf(e.key)}=${e.perCpu ? '[' + e.perCpu.map(hexOf).join(',') + ']' : hexOf(e.value)}`).join(' '));
     case 'progLookup': return `ret ${m.lookup(op.key, 0) ? 1 : 2}`;
     case 'bloomTest': return `ret ${m.peek(op.value) === 0 ? 1 : 2}`;
+    case 'ringbuf': return `ret ${ringbufOp(m as RingBuf, op.op, op.size)}`;
   }
+}
+
+/** What the ring buffer program returns for the same request, as a u32. */
+function ringbufOp(rb: RingBuf, op: number, size: number): number {
+  if (op === 0) return rb.output(new Uint8Array(size & 0xff)) >>> 0;
+  if (op === 1 || op === 2) {
+    const res = rb.reserve(op === 1 ? 64 : 200);
+    if (!res) return 0xffff;
+    if (op === 1) rb.discard(res);
+    else rb.submit(res);
+    return 1;
+  }
+  return Number(rb.query(op - 3) & 0xffffffffn);
 }
 
 function testRun(s: Sides, head: Uint8Array): string {
@@ -255,6 +273,7 @@ function randomOp(sc: Scenario, r: Rng, i: number): Op {
     case 'getnext': return { kind, key: r(4) === 0 ? null : key };
     case 'lookup': case 'delete': case 'progLookup': return { kind, key };
     case 'bloomTest': return { kind, value };
+    case 'ringbuf': return { kind, op: 0, size: 0 };
     default: return { kind } as Op;
   }
 }
@@ -366,7 +385,7 @@ interface ProgScenario {
   value?: (r: Rng) => Uint8Array;
 }
 
-const MAP_TYPE_IDS: Record<string, number> = { lru_hash: 9, lru_percpu_hash: 10, bloom_filter: 30 };
+const MAP_TYPE_IDS: Record<string, number> = { lru_hash: 9, lru_percpu_hash: 10, ringbuf: 27, bloom_filter: 30 };
 const LRU_PROG_MIX: Op['kind'][] = ['update', 'update', 'update', 'progLookup', 'progLookup', 'progLookup', 'lookup', 'delete', 'getnext'];
 const BLOOM_MIX: Op['kind'][] = ['push', 'bloomTest', 'bloomTest', 'bloomTest'];
 
@@ -375,6 +394,7 @@ const PROG_SCENARIOS: ProgScenario[] = [
   { name: 'lru_hash (BPF_F_NO_COMMON_LRU) with program lookups', id: 'lru_nc', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 400, mix: LRU_PROG_MIX, key: numKey(30) },
   { name: 'lru_hash (256 entries) with program lookups', id: 'lru_big', def: { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 256, flags: ZS }, ops: 700, mix: LRU_PROG_MIX, key: numKey(330) },
   { name: 'lru_percpu_hash with program lookups', id: 'lru_pc', def: { type: 'lru_percpu_hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: ZS }, ops: 300, mix: LRU_PROG_MIX, key: numKey(20) },
+  { name: 'ringbuf (4 KiB, no consumer: fills up)', id: 'rb', def: { type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 4096 }, ops: 120, mix: ['ringbuf'], key: () => new Uint8Array(0) },
   { name: 'bloom_filter (value 5, 3 hashes)', id: 'bloom_a', def: { type: 'bloom_filter', keySize: 0, valueSize: 5, maxEntries: 40, flags: ZS, mapExtra: 3 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(120, 5) },
   { name: 'bloom_filter (value 4, default 5 hashes)', id: 'bloom_b', def: { type: 'bloom_filter', keySize: 0, valueSize: 4, maxEntries: 16, flags: ZS }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(80) },
   { name: 'bloom_filter (value 12, 7 hashes)', id: 'bloom_c', def: { type: 'bloom_filter', keySize: 0, valueSize: 12, maxEntries: 100, flags: ZS, mapExtra: 7 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(400, 12) },
@@ -401,9 +421,15 @@ function programSource(scenarios: ProgScenario[]): string {
     'struct xdp_md { __u32 data; __u32 data_end; __u32 data_meta; __u32 ingress_ifindex; __u32 rx_queue_index; __u32 egress_ifindex; };',
     'static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;',
     'static long (*bpf_map_peek_elem)(void *map, void *value) = (void *)89;',
+    'static long (*bpf_ringbuf_output)(void *rb, void *data, unsigned long long size, unsigned long long flags) = (void *)130;',
+    'static void *(*bpf_ringbuf_reserve)(void *rb, unsigned long long size, unsigned long long flags) = (void *)131;',
+    'static void (*bpf_ringbuf_submit)(void *data, unsigned long long flags) = (void *)132;',
+    'static void (*bpf_ringbuf_discard)(void *data, unsigned long long flags) = (void *)133;',
+    'static unsigned long long (*bpf_ringbuf_query)(void *rb, unsigned long long flags) = (void *)134;',
     'char LICENSE[] SEC("license") = "GPL";',
   ];
   const body = scenarios.flatMap(({ id, def }) => {
+    if (def.type === 'ringbuf') return ringbufProgram(id, def.maxEntries);
     const size = def.type === 'bloom_filter' ? def.valueSize : def.keySize;
     const call = def.type === 'bloom_filter' ? `bpf_map_peek_elem(&${id}, buf) == 0` : `bpf_map_lookup_elem(&${id}, buf) != 0`;
     return [
@@ -421,7 +447,29 @@ function programSource(scenarios: ProgScenario[]): string {
   return [...head, ...body, ''].join('\n');
 }
 
-test('kernel maps: program-side lookups (LRU reference bits) and bloom filter membership agree with the kernel', (t) => {
+/** Output, reserve+discard, reserve+submit or query, as the packet's first bytes ask: | size u16 | 0 0 | op |. */
+function ringbufProgram(id: string, size: number): string[] {
+  return [
+    `struct { __uint(type, 27); __uint(max_entries, ${size}); } ${id} SEC(".maps");`,
+    `SEC("xdp") int p_${id}(struct xdp_md *ctx) {`,
+    '  __u8 *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;',
+    '  __u8 buf[256] = {};',
+    '  if (data + 5 > end) return 0;',
+    '  __u32 len = data[0];',
+    '  __u8 op = data[4];',
+    `  if (op == 0) return bpf_ringbuf_output(&${id}, buf, len & 255, 0);`,
+    '  if (op == 1 || op == 2) {',
+    `    void *p = op == 1 ? bpf_ringbuf_reserve(&${id}, 64, 0) : bpf_ringbuf_reserve(&${id}, 200, 0);`,
+    '    if (!p) return 0xffff;',
+    '    if (op == 1) bpf_ringbuf_discard(p, 0); else bpf_ringbuf_submit(p, 0);',
+    '    return 1;',
+    '  }',
+    `  return bpf_ringbuf_query(&${id}, op - 3);`,
+    '}',
+  ];
+}
+
+test('kernel maps: program-side lookups (LRU reference bits), bloom filter membership and ring buffer reservations agree with the kernel', (t) => {
   const why = kernelUnavailable();
   if (why) { t.skip(why); return; }
   if (!CLANG) { t.skip('clang-19 is not installed (apt-get install clang-19): the program-side map tests need it'); return; }
@@ -446,6 +494,7 @@ test('kernel maps: program-side lookups (LRU reference bits) and bloom filter me
         const op = randomOp({ ...sc, dumpEvery: sc.def.keySize ? 25 : 1e9 }, r, i);
         if (op.kind === 'push' && sc.value) return { ...op, value: sc.value(r), flags: r(4) === 0 ? op.flags : 0 };
         if (op.kind === 'bloomTest' && sc.value) return { ...op, value: sc.value(r) };
+        if (op.kind === 'ringbuf') return { kind: op.kind, op: [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7][r(11)], size: r(256) };
         return op;
       });
       if (sc.def.keySize > 0) ops.push({ kind: 'dump' });
