@@ -13,7 +13,7 @@ import { loadObject } from '../../../src-vm/elf/loader';
 import { sourceSlotOf } from '../../../src-vm/elf/programs';
 import type { LoadedObject, LoadedProgram } from '../../../src-vm/elf/loadedObject';
 import { PSEUDO_CALL, PSEUDO_LD } from '../../../src-vm/isa/opcodes';
-import { FIXTURE_NAMES, loadFixture } from './loaderFixtures';
+import { compileC, FIXTURE_NAMES, loadFixture } from './loaderFixtures';
 
 const ELF_FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'elf');
 
@@ -289,5 +289,49 @@ describe('libbpf\'s naming and sizing rules', () => {
 
   test('ringbufSize: a power-of-two number of pages, at least the size asked for', () => {
     assert.deepEqual([0, 1, 4096, 4097, 12288, 16384, 1 << 20].map((n) => ringbufSize(n, 4096)), [0, 4096, 4096, 8192, 16384, 16384, 1 << 20]);
+  });
+});
+
+describe('externs and exception callbacks, from small C programs', () => {
+  const HEADER = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nchar LICENSE[] SEC("license") = "GPL";\n';
+
+  test('a typed ksym variable and a weak kfunc are recorded, not resolved; kconfig values are laid out by alignment', (t) => {
+    const bytes = compileC(HEADER + `
+extern const int some_counter __ksym;
+extern void some_kfunc(int) __ksym __weak;
+extern unsigned char CONFIG_A __kconfig;
+extern unsigned long long CONFIG_B __kconfig;
+extern char CONFIG_C[8] __kconfig;
+SEC("xdp") int p(struct xdp_md *c) {
+  some_kfunc(1);
+  return (some_counter + CONFIG_A + CONFIG_B + CONFIG_C[1]) & 1 ? XDP_PASS : XDP_DROP;
+}`);
+    if (!bytes) return t.skip('clang-19 not found (install clang-19)');
+    const { value: obj, diagnostics } = loadObject(bytes, { name: 'ext' });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(obj.externs.map((e) => [e.name, e.kind, e.weak, e.isFunction, e.kconfig?.offset, e.kconfig?.size, e.kconfig?.valueType]), [
+      ['CONFIG_B', 'kconfig', false, false, 0, 8, 'int'],
+      ['CONFIG_A', 'kconfig', false, false, 8, 1, 'char'],
+      ['CONFIG_C', 'kconfig', false, false, 9, 8, 'char_array'],
+      ['some_counter', 'ksym', false, false, undefined, undefined, undefined],
+      ['some_kfunc', 'ksym', true, true, undefined, undefined, undefined],
+    ]);
+    assert.equal(mapNamed(obj, 'ext.kconfig').valueSize, 17);
+    const p = obj.programs[0];
+    const refs = p.externRefs.map((r) => [obj.externs[r.externIndex].name, r.kind, p.insns[r.insnIdx].code, p.insns[r.insnIdx].src]);
+    assert.deepEqual(refs, [['some_kfunc', 'call', 0x85, PSEUDO_CALL.KFUNC], ['some_counter', 'ld64', 0x18, 0]]);
+    assert.equal(p.mapRefs.filter((r) => obj.maps[r.mapIndex].kind === 'kconfig').length, 3);
+  });
+
+  test('an exception_callback decl tag appends the named global function after the program\'s subprograms', (t) => {
+    const bytes = compileC(HEADER + `
+__noinline int on_throw(__u64 cookie) { return 7; }
+static __noinline int helper(int x) { return x + 1; }
+__attribute__((btf_decl_tag("exception_callback:on_throw")))
+SEC("tc") int guarded(struct __sk_buff *skb) { return helper(skb->len); }`);
+    if (!bytes) return t.skip('clang-19 not found (install clang-19)');
+    const { value: obj, diagnostics } = loadObject(bytes);
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(obj.programs[0].subprograms.map((s) => s.name), ['helper', 'on_throw']);
   });
 });

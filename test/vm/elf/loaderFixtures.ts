@@ -4,7 +4,7 @@
 // libbpf's object name.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadObject } from '../../../src-vm/elf/loader';
@@ -57,4 +57,19 @@ export function fixtureBytes(name: FixtureName): Uint8Array {
 export function loadFixture(name: FixtureName) {
   const path = fixtureObject(name);
   return loadObject(new Uint8Array(readFileSync(path)), { name: objectNameFromPath(path) });
+}
+
+/** Compiles a small C program for BPF (libbpf-dev headers on the path); undefined without clang-19. */
+export function compileC(source: string): Uint8Array | undefined {
+  if (!CLANG) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'ebpf-wb-c-'));
+  try {
+    writeFileSync(join(dir, 'prog.bpf.c'), source);
+    const r = spawnSync(CLANG, ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${archInclude()}`, '-c', 'prog.bpf.c', '-o', 'prog.bpf.o'],
+      { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`clang-19 failed:\n${r.stderr}`);
+    return new Uint8Array(readFileSync(join(dir, 'prog.bpf.o')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
