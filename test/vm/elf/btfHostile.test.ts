@@ -10,6 +10,8 @@ import { parseBtf, type Btf } from '../../../src-vm/elf/btf';
 import { dumpBtfRaw } from '../../../src-vm/elf/btfDump';
 import { btfDefinition, btfTypeName } from '../../../src-vm/elf/btfPrint';
 import { parseBtfExt } from '../../../src-vm/elf/btfExt';
+import { describeCoreRelo } from '../../../src-vm/elf/btfCoreSpec';
+import { buildLineTable, sliceLineInfo, sourceAnnotations } from '../../../src-vm/elf/lineTable';
 import { sectionBytes } from '../../../src-vm/elf/elf';
 import type { Diagnostic } from '../../../src-vm/diagnostics';
 import { BtfBuilder } from './btfBuild';
@@ -269,7 +271,7 @@ describe('random mutations of real objects', () => {
     return { name, btf: sectionBytes(o.elf, '.BTF'), ext: sectionBytes(o.elf, '.BTF.ext') };
   });
 
-  test('6,000 mutated .BTF and .BTF.ext sections never throw, and each takes well under a second', () => {
+  test('6,000 mutated .BTF and .BTF.ext sections never throw in parsing, line tables, CO-RE descriptions or printing, and each takes well under a second', () => {
     let slowest = 0;
     for (let n = 0; n < 6000; n++) {
       const o = objects[n % objects.length];
@@ -279,7 +281,9 @@ describe('random mutations of real objects', () => {
         const btfBytes = n % 2 === 0 ? mutate(o.btf, random) : o.btf;
         const { value } = parseBtf(btfBytes);
         const extBytes = n % 2 === 1 ? mutate(o.ext, random) : o.ext;
-        parseBtfExt(extBytes, value);
+        const ext = parseBtfExt(extBytes, value).value;
+        for (const lines of ext.lineInfo) sourceAnnotations(buildLineTable(sliceLineInfo(lines.records, 0, 4096), 4096).value);
+        for (const relos of ext.coreRelos) for (const r of relos.records) describeCoreRelo(value, r);
         dumpBtfRaw(value);
         for (const t of value.types) {
           btfTypeName(value, t.id);
