@@ -3,6 +3,7 @@
 // and assembler/decoder throughput. A benchmark, not a test: it prints figures.
 
 import { BENCH_PROGRAMS } from './programs';
+import { benchBtf } from './btf.bench';
 import { Vm } from '../src-vm/vm/interpreter';
 import { createVm } from '../src-vm/vm/runProgram';
 
@@ -34,3 +35,5 @@ function main(): void {
 }
 
 main();
+console.log('');
+for (const line of benchBtf()) console.log(line);
