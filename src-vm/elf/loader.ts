@@ -135,7 +135,7 @@ function buildPrograms(ctx: Context, units: ProgramUnit[], maps: MapDef[], exter
   for (const unit of units) {
     if (unit.isSubprogram) continue;
     const cb = tags.size > 0 ? exceptionCallbackFor(unit, tags, subs, ctx.report) : undefined;
-    const { program } = buildProgram(unit, inputs, budget, cb ? [cb] : []);
+    const program = buildProgram(unit, inputs, budget, cb ? [cb] : []);
     budget = Math.max(0, budget - program.insns.length);
     programs.push(program);
   }

@@ -68,7 +68,7 @@ export function sourceSlotOf(program: LoadedProgram, slot: number): SourceSlot |
 }
 
 /** Builds one entry program; `budget` caps the slots linking may produce. */
-export function buildProgram(unit: ProgramUnit, inputs: ProgramInputs, budget: number, extra: readonly ProgramUnit[] = []): { program: LoadedProgram; code: LinkedCode } {
+export function buildProgram(unit: ProgramUnit, inputs: ProgramInputs, budget: number, extra: readonly ProgramUnit[] = []): LoadedProgram {
   const match = matchSection(unit.sectionName);
   if (!match.rule) reportUnknownSection(unit, inputs);
   else if (match.rule.flags.attachTargetRequired && match.attachTo === undefined) {
@@ -91,5 +91,5 @@ export function buildProgram(unit: ProgramUnit, inputs: ProgramInputs, budget: n
     program.flags = match.rule.flags;
   }
   if (match.attachTo !== undefined) program.attachTo = match.attachTo;
-  return { program, code };
+  return program;
 }
