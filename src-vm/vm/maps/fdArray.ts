@@ -25,7 +25,7 @@ export abstract class FdArrayMap<T> extends BpfMap {
   }
 
   /** map_fd_get_ptr: the object the user's u32 names, or a negative errno. */
-  protected abstract resolve(handle: number): T | number;
+  protected abstract resolve(handle: number): { obj: T } | { err: number };
 
   /** False for types without map_fd_sys_lookup_elem: a syscall lookup is then -ENOTSUPP. */
   protected abstract get sysLookupable(): boolean;
@@ -63,9 +63,9 @@ export abstract class FdArrayMap<T> extends BpfMap {
     if (flagBits(flags) !== BigInt(BPF_ANY)) return -EINVAL;
     const index = u32Key(key);
     if (index >= this.maxEntries) return -E2BIG;
-    const obj = this.resolve(new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true));
-    if (typeof obj === 'number') return obj;
-    this.slots[index] = obj;
+    const got = this.resolve(new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true));
+    if ('err' in got) return got.err;
+    this.slots[index] = got.obj;
     return 0;
   }
 

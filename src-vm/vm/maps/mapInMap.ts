@@ -35,8 +35,9 @@ export class ArrayOfMaps extends FdArrayMap<BpfMap> {
     return this.at(u32Key(key));
   }
 
-  protected override resolve(id: number): BpfMap | number {
-    return resolveInner(this.def, this.env, id);
+  protected override resolve(id: number): { obj: BpfMap } | { err: number } {
+    const map = resolveInner(this.def, this.env, id);
+    return typeof map === 'number' ? { err: map } : { obj: map };
   }
 
   protected override get sysLookupable(): boolean {

@@ -46,8 +46,8 @@ export class PerfEventArray extends FdArrayMap<PerfEvent> {
     return this.samples.splice(0, this.samples.length);
   }
 
-  protected override resolve(id: number): PerfEvent {
-    return { id };
+  protected override resolve(id: number): { obj: PerfEvent } {
+    return { obj: { id } };
   }
 
   protected override get sysLookupable(): boolean {

@@ -17,9 +17,9 @@ export class ProgArrayMap extends FdArrayMap<number> {
     return this.slots[Number(i)] ?? undefined;
   }
 
-  protected override resolve(id: number): number {
+  protected override resolve(id: number): { obj: number } | { err: number } {
     const exists = this.env.programExists ?? (() => true);
-    return exists(id) ? id : -EBADF;
+    return exists(id) ? { obj: id } : { err: -EBADF };
   }
 
   protected override get sysLookupable(): boolean {
