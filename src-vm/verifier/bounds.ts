@@ -122,6 +122,13 @@ export function scalarConst(value: bigint): Scalar {
   return s;
 }
 
+/** A fresh scalar holding a sign-extended 32-bit immediate, as the kernel makes `imm` operands. */
+export function scalarFromImm(imm: number): Scalar {
+  const s = new Scalar();
+  markKnown(s, imm < 0 ? U32_MAX : 0, imm >>> 0);
+  return s;
+}
+
 /** True when the whole register (or its low half) is one known value (is_reg_const). */
 export function isConst(s: Scalar, subreg32: boolean): boolean {
   return subreg32 ? tnumSubregIsConst(s.varOff) : tnumIsConst(s.varOff);

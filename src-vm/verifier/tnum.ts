@@ -61,8 +61,9 @@ export function tnumEqualsConst(a: Tnum, hi: number, lo: number): boolean {
 export function tnumRange(out: Tnum, minHi: number, minLo: number, maxHi: number, maxLo: number): Tnum {
   const bits = fls64((minHi ^ maxHi) >>> 0, (minLo ^ maxLo) >>> 0);
   if (bits > 63) return tnumUnknown(out);
-  const dHi = bits > 32 ? (2 ** (bits - 32) - 1) : 0;
-  const dLo = bits >= 32 ? U32_MAX : (2 ** bits - 1);
+  // delta = (1 << bits) - 1, in halves
+  const dHi = bits > 32 ? U32_MAX >>> (64 - bits) : 0;
+  const dLo = bits >= 32 ? U32_MAX : bits === 0 ? 0 : U32_MAX >>> (32 - bits);
   return set(out, minHi & ~dHi, minLo & ~dLo, dHi, dLo);
 }
 

@@ -100,12 +100,22 @@ function fromBig(v: bigint): void {
   out64.lo = Number(u & 0xffffffffn);
 }
 
+/** |x| of a signed 64-bit word as a double (rounded; for magnitude estimates only). */
+function magnitude(hi: number, lo: number): number {
+  const h = hi | 0;
+  return h < 0 ? -(h * 4294967296 + (lo >>> 0)) : h * 4294967296 + (lo >>> 0);
+}
+
 /** out64 = a * b (mod 2^64); returns true when the unsigned product overflowed. */
 export function mulU64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
   if (aHi === 0 && bHi === 0) {
     mul32x32(aLo >>> 0, bLo >>> 0);
     return false;
   }
+  // Clear cases from the size of the product; only near 2^64 is it worked out exactly.
+  const approx = ((aHi >>> 0) * 4294967296 + (aLo >>> 0)) * ((bHi >>> 0) * 4294967296 + (bLo >>> 0));
+  if (approx < 2 ** 63) { mulLow64(aHi, aLo, bHi, bLo); return false; }
+  if (approx > 2 ** 65) { mulLow64(aHi, aLo, bHi, bLo); return true; }
   const p = toBigU(aHi, aLo) * toBigU(bHi, bLo);
   fromBig(p);
   return p > 0xffffffffffffffffn;
@@ -113,6 +123,9 @@ export function mulU64(aHi: number, aLo: number, bHi: number, bLo: number): bool
 
 /** out64 = a * b (mod 2^64); returns true when the signed product overflowed. */
 export function mulS64(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
+  const approx = magnitude(aHi, aLo) * magnitude(bHi, bLo);
+  if (approx < 2 ** 62) { mulLow64(aHi, aLo, bHi, bLo); return false; }
+  if (approx > 2 ** 64) { mulLow64(aHi, aLo, bHi, bLo); return true; }
   const p = BigInt.asIntN(64, toBigU(aHi, aLo)) * BigInt.asIntN(64, toBigU(bHi, bLo));
   fromBig(p);
   return p !== BigInt.asIntN(64, p);

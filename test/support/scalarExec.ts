@@ -7,7 +7,7 @@
 // liveness. It is not the verifier (no memory checks, stack, helpers, pruning).
 
 import {
-  boundsSync, checkInvariants, isConst, markUnknown, Scalar, scalarClone, scalarConst,
+  boundsSync, checkInvariants, isConst, markUnknown, Scalar, scalarClone, scalarConst, scalarFromImm,
 } from '../../src-vm/verifier/bounds';
 import { coerceToSize, coerceToSizeSx, zext32To64 } from '../../src-vm/verifier/boundsCoerce';
 import { type Cond, isBranchTaken, refineBranch } from '../../src-vm/verifier/branches';
@@ -159,7 +159,7 @@ function binaryAlu(i: Insn, st: MiniState, alu32: boolean): { name: string; fork
   const useX = (i.code & 0x08) !== 0;
   const dst = st.regs[i.dst] as Extract<Reg, { t: 'scalar' }>;
   const srcReg = useX ? st.regs[i.src] : undefined;
-  const src = srcReg ? scalarClone((srcReg as Extract<Reg, { t: 'scalar' }>).s) : scalarConst(BigInt(i.imm));
+  const src = srcReg ? scalarClone((srcReg as Extract<Reg, { t: 'scalar' }>).s) : scalarFromImm(i.imm);
   let op = ALU_OPS[i.code & 0xf0];
   if (i.off === 1 && (op === 'div' || op === 'mod')) op = op === 'div' ? 'sdiv' : 'smod';
   let fork: Pushed | undefined;
@@ -226,7 +226,7 @@ function stepBranch(env: Env, i: Insn, st: MiniState): StepResult {
   const category = `${is32 ? 'jmp32' : 'jmp'} ${cond} ${useX ? 'X' : 'K'}`;
   const target = st.pc + 1 + i.off;
   const dst = st.regs[i.dst];
-  const src: Reg = useX ? st.regs[i.src] : scalarReg(scalarConst(BigInt(i.imm)));
+  const src: Reg = useX ? st.regs[i.src] : scalarReg(scalarFromImm(i.imm));
   if (dst.t !== 'scalar' || src.t !== 'scalar') {
     const other = st.clone();
     other.pc = target;
@@ -238,8 +238,8 @@ function stepBranch(env: Env, i: Insn, st: MiniState): StepResult {
   const other = st.clone();
   other.pc = target;
   const oDst = other.regs[i.dst] as Extract<Reg, { t: 'scalar' }>;
-  const oSrc = useX ? (other.regs[i.src] as Extract<Reg, { t: 'scalar' }>).s : scalarConst(BigInt(i.imm));
-  const fSrc = useX ? src.s : scalarConst(BigInt(i.imm));
+  const oSrc = useX ? (other.regs[i.src] as Extract<Reg, { t: 'scalar' }>).s : scalarFromImm(i.imm);
+  const fSrc = useX ? src.s : scalarFromImm(i.imm);
   const bad = refineBranch(oDst.s, oSrc, dst.s, fSrc, cond, is32);
   const pushed = [{ from: st.pc, to: target, state: other, category: `${category} (jump)` }];
   if (bad) {
