@@ -7,7 +7,7 @@
 
 import { BpfMap, flagBits, type Flags, type LookupResult, type MapEntry, type NextKeyResult } from './bpfMap';
 import { EFAULT, EINVAL, EOPNOTSUPP, ENOENT } from './errno';
-import { hashSeed } from './hashMap';
+import { hashSeed } from './hashSupport';
 import { mapHash } from './jhash';
 import { BPF_ANY, type MapDef, type MapEnv } from './mapDef';
 

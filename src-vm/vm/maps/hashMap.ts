@@ -10,6 +10,7 @@
 
 import { BpfMap, copyValue, flagBits, round8, type ElementRef, type Flags, type LookupResult, type MapEntry, type NextKeyResult } from './bpfMap';
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM } from './errno';
+import { hashSeed, roundupPow2, sameBytes, ValueChunks } from './hashSupport';
 import { mapHash } from './jhash';
 import { BpfLru, LruNode } from './lruList';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, MAP_F, lruRoundedEntries, type MapDef, type MapEnv } from './mapDef';
@@ -25,31 +26,6 @@ interface HtabElem {
   readonly lru?: LruNode;
 }
 
-/** Element slots share value buffers in chunks of this many. */
-const SLOT_CHUNK = 256;
-
-let fallbackSeed = 0x9e3779b9;
-
-/** htab->hashrnd: 0 under BPF_F_ZERO_SEED, otherwise random. */
-export function hashSeed(def: MapDef, env: MapEnv): number {
-  if ((def.flags ?? 0) & MAP_F.ZERO_SEED) return 0;
-  if (env.random) return env.random() >>> 0;
-  fallbackSeed ^= fallbackSeed << 13; fallbackSeed ^= fallbackSeed >>> 17; fallbackSeed ^= fallbackSeed << 5;
-  return fallbackSeed >>> 0;
-}
-
-function roundupPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class HashMap extends BpfMap {
   readonly seed: number;
   readonly nBuckets: number;
@@ -61,8 +37,7 @@ export class HashMap extends BpfMap {
   private readonly spare: HtabElem[] = [];
   private readonly lru?: BpfLru;
   private count = 0;
-  private chunks: ArrayBuffer[] = [];
-  private chunkUsed = SLOT_CHUNK;
+  private readonly chunks: ValueChunks;
 
   constructor(def: MapDef, env: MapEnv) {
     super(def, env);
@@ -70,6 +45,7 @@ export class HashMap extends BpfMap {
     this.seed = hashSeed(def, env);
     this.nBuckets = roundupPow2(this.maxEntries);
     this.buckets = new Array(this.nBuckets);
+    this.chunks = new ValueChunks(this.valueSize, this.percpu ? env.nCpus : 1);
     if (this.isLru) {
       this.lru = new BpfLru((this.flags & MAP_F.NO_COMMON_LRU) !== 0, env.nCpus, (node) => this.unlinkSlot(node.slot));
       for (let s = 0; s < this.maxEntries; s++) this.newSlot();
@@ -334,21 +310,9 @@ export class HashMap extends BpfMap {
 
   // ---- table plumbing ----
 
-  /** Value bytes for a new slot: 8-byte-aligned places in chunk buffers the map owns (one chunk per CPU copy). */
-  private slotBytes(): Uint8Array[] {
-    const stride = round8(this.valueSize);
-    if (this.chunkUsed === SLOT_CHUNK) {
-      const copies = this.percpu ? this.nCpus : 1;
-      this.chunks = Array.from({ length: copies }, () => new ArrayBuffer(SLOT_CHUNK * stride));
-      this.chunkUsed = 0;
-    }
-    const at = this.chunkUsed++ * stride;
-    return this.chunks.map((buffer) => new Uint8Array(buffer, at, this.valueSize));
-  }
-
   private newSlot(): HtabElem {
     const slot = this.slots.length;
-    const perCpu = this.slotBytes();
+    const perCpu = this.chunks.next();
     const elem: HtabElem = {
       slot, key: new Uint8Array(this.keySize), hash: 0,
       value: perCpu[0], perCpu: this.percpu ? perCpu : [],

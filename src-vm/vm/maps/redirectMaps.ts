@@ -8,6 +8,7 @@
 
 import { keyOfIndex, nextIndexKey, u32Key } from './arrayMap';
 import { BpfMap, flagBits, type Flags, type MapEntry, type NextKeyResult } from './bpfMap';
+import { roundupPow2 } from './hashSupport';
 import { E2BIG, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno';
 import { BPF_EXIST, BPF_NOEXIST, MAP_F, type MapDef, type MapEnv } from './mapDef';
 
@@ -138,9 +139,7 @@ export class DevMapHash extends RedirectMap {
 
   constructor(def: MapDef, env: MapEnv) {
     super(def, env);
-    let n = 1;
-    while (n < def.maxEntries) n *= 2;
-    this.nBuckets = n;
+    this.nBuckets = roundupPow2(def.maxEntries);
   }
 
   private find(idx: number): { idx: number; value: Uint8Array } | undefined {

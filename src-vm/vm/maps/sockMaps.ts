@@ -8,6 +8,7 @@
 import { keyOfIndex, nextIndexKey, u32Key } from './arrayMap';
 import { BpfMap, flagBits, type Flags, type LookupResult, type MapEntry, type NextKeyResult } from './bpfMap';
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOSPC } from './errno';
+import { roundupPow2, sameBytes } from './hashSupport';
 import { jhash } from './jhash';
 import { BPF_EXIST, BPF_NOEXIST, type MapDef, type MapEnv } from './mapDef';
 
@@ -94,14 +95,12 @@ export class SockHash extends BpfMap {
 
   constructor(def: MapDef, env: MapEnv) {
     super(def, env);
-    let n = 1;
-    while (n < def.maxEntries) n *= 2;
-    this.nBuckets = n;
-    this.buckets = new Array(n);
+    this.nBuckets = roundupPow2(def.maxEntries);
+    this.buckets = new Array(this.nBuckets);
   }
 
   private find(key: Uint8Array, hash = jhash(key, 0)): SockElem | undefined {
-    return this.buckets[hash & (this.nBuckets - 1)]?.find((e) => e.hash === hash && e.key.every((b, i) => b === key[i]));
+    return this.buckets[hash & (this.nBuckets - 1)]?.find((e) => e.hash === hash && sameBytes(e.key, key));
   }
 
   socketOf(key: Uint8Array): bigint | undefined {
