@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { writeElf } from '../../src-vm/elf/elfWriter';
 import type { AsmSymbol } from '../../src-vm/asm/object';
@@ -82,7 +83,7 @@ test('scalar domain: every register the kernel verifier prints agrees with ours'
     insnChecks += tally.checked;
     insnAgreed += tally.agreed;
   }
-  console.log(`# scalar domain vs kernel: ${stats.programs} programs in ${Date.now() - started} ms, ` +
+  console.log(`# scalar domain vs kernel ${release()}: ${stats.programs} programs in ${Date.now() - started} ms, ` +
     `${stats.registersAgreed}/${stats.registersCompared} printed registers agree, ` +
     `${insnAgreed}/${insnChecks} instruction and branch states agree, ${stats.programsAborted} replays lost the kernel's path`);
   const rows = [...stats.byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([c, t]) => `${c} ${t.agreed}/${t.checked}`);
@@ -90,6 +91,8 @@ test('scalar domain: every register the kernel verifier prints agrees with ours'
   assert.equal(stats.programs, PROGRAMS);
   assert.deepEqual(stats.failures, []);
   assert.equal(stats.registersAgreed, stats.registersCompared);
+  const disagreeing = [...stats.byCategory].filter(([, t]) => t.agreed !== t.checked).map(([c]) => c);
+  assert.deepEqual(disagreeing, [], 'operations with disagreements');
   const missing = MUST_COVER.filter((c) => !stats.byCategory.get(c)?.checked);
   assert.deepEqual(missing, [], 'operations the generated programs no longer exercise');
 });

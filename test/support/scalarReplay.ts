@@ -108,7 +108,10 @@ export function replayProgram(name: string, insns: readonly Insn[], log: string,
   const ctx: Ctx = { name, stats };
   const live = computeLiveness(insns);
   const kernelLive = kernelLiveness(log);
-  for (const [idx, mask] of kernelLive) stats.count('liveness', live[idx] === mask);
+  for (const [idx, mask] of kernelLive) {
+    stats.count('liveness', live[idx] === mask);
+    if (live[idx] !== mask) stats.fail(`${name}: registers live before ${idx}: kernel ${mask.toString(2)}, ours ${live[idx].toString(2)}`);
+  }
   const aborted = walk(ctx, insns, live, parseVerifierLog(log));
   if (aborted) {
     stats.programsAborted++;
