@@ -36,7 +36,7 @@ function loadVector(io: CliIo, file: string, text: string): LoadedInput {
   const vector = parseVectorFile(text);
   requireClean(io, file, vector.diagnostics, 'reading the vector');
   const { raw, asm, mem } = vector.value;
-  if (raw && raw.length > 0) return { sections: [{ name: '.text', insns: raw, spans: [], functions: [] }], mem, dialect: 'conformance' };
+  if (raw && raw.length > 0) return { sections: [{ name: '.text', section: '.text', insns: raw, spans: [], functions: [] }], mem, dialect: 'conformance' };
   const assembled = assembleSource(asm ?? '', 'conformance');
   requireClean(io, file, assembled.diagnostics, 'assembly');
   return { sections: codeSections(assembled.value.object), mem, dialect: 'conformance' };

@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Dialect } from '../program';
 import { asmCommand } from './asmCommand';
 import { conformanceCommand } from './conformanceCommand';
-import { disasmCommand } from './disasmCommand';
+import { disasmCommand, type OutputDialect } from './disasmCommand';
 import { CliError, EXIT, type CliIo, type ExitCode } from './io';
 import { runCommand } from './runCommand';
 
@@ -26,6 +26,12 @@ function dialectOf(v: string | boolean | undefined, flag = '--dialect'): Dialect
   if (v === undefined) return undefined;
   if (v === 'llvm' || v === 'conformance') return v;
   throw new CliError(EXIT.USAGE, `${flag} must be llvm or conformance, not '${String(v)}'`);
+}
+
+function outputDialectOf(v: string | boolean | undefined): OutputDialect | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'llvm' || v === 'kernel' || v === 'conformance') return v;
+  throw new CliError(EXIT.USAGE, `--to must be llvm, kernel or conformance, not '${String(v)}'`);
 }
 
 function str(v: string | boolean | undefined): string | undefined {
@@ -53,10 +59,10 @@ export const COMMANDS: Record<string, Command> = {
     }),
   },
   disasm: {
-    usage: 'disasm FILE.o|FILE.s [--section NAME] [--dialect llvm|conformance] [--to llvm|conformance]',
+    usage: 'disasm FILE.o|FILE.s [--section NAME] [--dialect llvm|conformance] [--to llvm|kernel|conformance]',
     options: { section: { type: 'string' }, to: { type: 'string' }, ...DIALECT },
     run: (io, v, p) => disasmCommand(io, {
-      file: oneFile('disasm', p), section: str(v.section), dialect: dialectOf(v.dialect), output: dialectOf(v.to, '--to'),
+      file: oneFile('disasm', p), section: str(v.section), dialect: dialectOf(v.dialect), output: outputDialectOf(v.to),
     }),
   },
   run: {

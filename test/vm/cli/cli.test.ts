@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { builtBundle, REPO } from '../../support/build';
 import { BPFTOOL, kernelUnavailable, loadAll, scratchDir, testRun, unpin } from '../../support/kernel';
 import { conformanceDir } from '../conformance/vectorsDir';
+import { libbpfOracle, OBJECT_FIXTURES, runOracle } from '../../kernel/libbpfOracle';
 
 const CLI = builtBundle('cli');
 
@@ -148,4 +149,48 @@ test('asm writes objects the kernel loads with bpftool, in both dialects', (t) =
       unpin(load.pinDir);
     }
   }
+});
+
+/** `; source` line -> the slot it stands before, from a listing whose instruction lines start `N: (`. */
+function sourceLinesBefore(lines: readonly string[]): [number, string][] {
+  const out: [number, string][] = [];
+  let pending: string | undefined;
+  for (const line of lines) {
+    if (line.startsWith('; ')) pending = line;
+    const m = /^(\d+): \(/.exec(line);
+    if (m && pending !== undefined) { out.push([Number(m[1]), pending]); pending = undefined; }
+  }
+  return out;
+}
+
+test('disasm of an object interleaves source lines exactly where the kernel verifier log has them', (t) => {
+  const why = kernelUnavailable();
+  if (why) { t.skip(why); return; }
+  const oracle = libbpfOracle();
+  if (typeof oracle === 'string') { t.skip(oracle); return; }
+  let compared = 0;
+  for (const fixture of ['net_progs', 'tracing']) {
+    const obj = join(OBJECT_FIXTURES, `${fixture}.bpf.o`);
+    const dump = runOracle(oracle, obj, ['--all', '--log']);
+    assert.equal(dump.status, 'ok', dump.stderr);
+    for (const prog of dump.programs) {
+      const r = cli('disasm', obj, '--section', prog.name);
+      assert.equal(r.code, 0, r.err);
+      const ours = sourceLinesBefore(r.out.split('\n'));
+      const kernel = sourceLinesBefore(dump.logs.get(prog.name) ?? []);
+      assert.ok(kernel.length > 0, `${fixture}/${prog.name}: the kernel log has no source lines`);
+      // The log follows execution paths and repeats a line after a call returns; a listing is straight:
+      // the line covering each slot must agree, and each line we print must stand at that slot in the log.
+      const coveringLine = (slot: number): string | undefined => ours.filter(([s]) => s <= slot).at(-1)?.[1];
+      for (const [slot, text] of kernel) {
+        assert.equal(coveringLine(slot), text, `${fixture}/${prog.name}: kernel shows '${text}' before insn ${slot}`);
+        compared++;
+      }
+      for (const [slot, text] of ours) {
+        if (kernel.some(([s]) => s === slot)) assert.ok(kernel.some(([s, x]) => s === slot && x === text), `${fixture}/${prog.name}: we print '${text}' before insn ${slot}, the kernel does not`);
+      }
+    }
+  }
+  console.log(`# disasm: ${compared} kernel source-line annotations found in our listings`);
+  assert.ok(compared > 20);
 });
