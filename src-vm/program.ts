@@ -112,6 +112,8 @@ export function pickSection(sections: CodeSection[], name?: string): { section?:
   if (name === undefined) return { section: sections[0] };
   const section = sections.find((s) => s.name === name) ?? sections.find((s) => s.section === name);
   if (section) return { section };
-  const names = sections.map((s) => (s.name === s.section ? s.name : `${s.name} (${s.section})`)).join(', ');
-  return { error: { severity: 'error', code: 'program/unknown-section', message: `no program or code section named ${name} (have: ${names})` } };
+  const message = sections.some((s) => s.loaded)
+    ? `no program or section named ${name} (programs: ${sections.map((s) => `${s.name} in ${s.section}`).join(', ')})`
+    : `no code section named ${name} (sections: ${sections.map((s) => s.name).join(', ')})`;
+  return { error: { severity: 'error', code: 'program/unknown-section', message } };
 }
