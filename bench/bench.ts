@@ -4,6 +4,7 @@
 
 import { BENCH_PROGRAMS } from './programs';
 import { benchBtf } from './btf.bench';
+import { benchLoader } from './loader.bench';
 import { Vm } from '../src-vm/vm/interpreter';
 import { createVm } from '../src-vm/vm/runProgram';
 
@@ -37,3 +38,5 @@ function main(): void {
 main();
 console.log('');
 for (const line of benchBtf()) console.log(line);
+console.log('');
+for (const line of benchLoader()) console.log(line);
