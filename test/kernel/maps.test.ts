@@ -6,7 +6,10 @@
 // Program-side behaviour (LRU reference bits set by lookups, bloom filter
 // membership) goes through small clang-built XDP programs run with
 // BPF_PROG_TEST_RUN. Bad definitions must be refused with the kernel's errno.
-// Every pinned object is removed afterwards. MAPS_TRACE=1 prints each answer.
+// Scenarios marked "CPUs 0 and 1" run each operation on a seeded choice of
+// CPU (taskset), which exercises the LRU's per-CPU lists and stealing; the
+// emulation is told the same CPU. Every pinned object is removed afterwards.
+// MAPS_TRACE=1 prints each answer.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,12 +24,20 @@ const CLANG = findTool('clang-19');
 const PIN_PREFIX = `/sys/fs/bpf/ebpfwb-maps-${process.pid}`;
 let pinCount = 0;
 
-function possibleCpus(): number {
-  const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
-  return text.split(',').reduce((n, part) => {
+/** The CPUs in a sysfs list such as `0-3,5`. */
+function cpuList(file: string): number[] {
+  const text = readFileSync(`/sys/devices/system/cpu/${file}`, 'utf8').trim();
+  return text.split(',').flatMap((part) => {
     const [lo, hi] = part.split('-').map(Number);
-    return n + (hi === undefined ? 1 : hi - lo + 1);
-  }, 0);
+    return Array.from({ length: (hi ?? lo) - lo + 1 }, (_, i) => lo + i);
+  });
+}
+
+const possibleCpus = (): number => cpuList('possible').length;
+
+/** The CPUs operations may alternate between: 0 and 1 when CPU 1 is online (and taskset can pin), else just 0. */
+function alternatingCpus(): number[] {
+  return TASKSET && cpuList('online').includes(1) ? [0, 1] : [0];
 }
 
 // ---- bpftool, pinned to CPU 0 ----
@@ -36,8 +47,9 @@ interface ToolAnswer {
   json: unknown;
 }
 
-function bpftool(args: string[]): ToolAnswer {
-  const argv = TASKSET ? ['-c', '0', BPFTOOL!, '-j', ...args] : ['-j', ...args];
+/** Runs bpftool on `cpu` (the kernel's per-CPU LRU lists depend on where a syscall runs). */
+function bpftool(args: string[], cpu = 0): ToolAnswer {
+  const argv = TASKSET ? ['-c', String(cpu), BPFTOOL!, '-j', ...args] : ['-j', ...args];
   const r = runTool(TASKSET ?? BPFTOOL!, argv);
   let json: unknown;
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
@@ -116,6 +128,8 @@ function sysValue(map: BpfMap, value: Uint8Array): Uint8Array {
 }
 
 interface Sides {
+  /** The CPU each operation runs on (default 0). */
+  cpuOf?: (opIndex: number) => number;
   path: string;
   map: BpfMap;
   /** Pinned program for progLookup / bloomTest ops. */
@@ -123,45 +137,46 @@ interface Sides {
   dir: string;
 }
 
-function onKernel(s: Sides, op: Op): string {
+function onKernel(s: Sides, op: Op, cpu: number): string {
   const pinned = ['pinned', s.path];
+  const run = (args: string[]): ToolAnswer => bpftool(args, cpu);
   switch (op.kind) {
-    case 'update': return answer(bpftool(['map', 'update', ...pinned, 'key', ...hexArgs(op.key), 'value', ...hexArgs(op.value), FLAG_WORDS[op.flags]]).errno);
-    case 'delete': return answer(bpftool(['map', 'delete', ...pinned, 'key', ...hexArgs(op.key)]).errno);
-    case 'push': return answer(bpftool(['map', 'push', ...pinned, 'value', ...hexArgs(op.value), FLAG_WORDS[op.flags]]).errno);
+    case 'update': return answer(run(['map', 'update', ...pinned, 'key', ...hexArgs(op.key), 'value', ...hexArgs(op.value), FLAG_WORDS[op.flags]]).errno);
+    case 'delete': return answer(run(['map', 'delete', ...pinned, 'key', ...hexArgs(op.key)]).errno);
+    case 'push': return answer(run(['map', 'push', ...pinned, 'value', ...hexArgs(op.value), FLAG_WORDS[op.flags]]).errno);
     case 'lookup': case 'pop': case 'peek': {
       const args = op.kind === 'lookup' && s.map.keySize > 0 ? ['map', 'lookup', ...pinned, 'key', ...hexArgs(op.key)] : ['map', op.kind === 'lookup' ? 'lookup' : op.kind, ...pinned];
-      const r = bpftool(args);
+      const r = run(args);
       return r.errno ? answer(r.errno) : r.json === null ? answer(2) : answer(0, kernelValue(r.json as JsonEntry));
     }
     case 'getnext': {
-      const r = bpftool(['map', 'getnext', ...pinned, ...(op.key ? ['key', ...hexArgs(op.key)] : [])]);
+      const r = run(['map', 'getnext', ...pinned, ...(op.key ? ['key', ...hexArgs(op.key)] : [])]);
       return answer(r.errno, r.errno ? '' : hexOf(fromJson((r.json as JsonEntry).next_key ?? [])));
     }
     case 'dump': {
-      const r = bpftool(['map', 'dump', ...pinned]);
+      const r = run(['map', 'dump', ...pinned]);
       // Slots whose lookup fails (an empty devmap index) show {"error": …} as their value; a dump of ours leaves them out.
       const entries = ((r.json ?? []) as JsonEntry[]).filter((e) => e.values || Array.isArray(e.value));
       return answer(r.errno, entries.map((e) => `${hexOf(fromJson(e.key ?? []))}=${kernelValue(e)}`).join(' '));
     }
-    case 'progLookup': return `ret ${testRun(s, op.key)}`;
-    case 'bloomTest': return `ret ${testRun(s, op.value)}`;
-    case 'ringbuf': return `ret ${testRun(s, Uint8Array.of(op.size & 0xff, op.size >> 8, 0, 0, op.op))}`;
+    case 'progLookup': return `ret ${testRun(s, op.key, cpu)}`;
+    case 'bloomTest': return `ret ${testRun(s, op.value, cpu)}`;
+    case 'ringbuf': return `ret ${testRun(s, Uint8Array.of(op.size & 0xff, op.size >> 8, 0, 0, op.op), cpu)}`;
   }
 }
 
-function onOurs(s: Sides, op: Op): string {
+function onOurs(s: Sides, op: Op, cpu: number): string {
   const m = s.map;
   switch (op.kind) {
-    case 'update': return answer(-m.sysUpdate(op.key, sysValue(m, op.value), op.flags));
-    case 'delete': return answer(-m.sysDelete(op.key));
-    case 'push': return answer(-m.sysUpdate(null, op.value, op.flags));
+    case 'update': return answer(-m.sysUpdate(op.key, sysValue(m, op.value), op.flags, cpu));
+    case 'delete': return answer(-m.sysDelete(op.key, cpu));
+    case 'push': return answer(-m.sysUpdate(null, op.value, op.flags, cpu));
     case 'lookup': case 'peek': {
-      const r = m.sysLookup(op.kind === 'lookup' ? op.key : null);
+      const r = m.sysLookup(op.kind === 'lookup' ? op.key : null, 0, cpu);
       return answer(-r.err, r.value && oursValue(m, r.value));
     }
     case 'pop': {
-      const r = m.sysLookupAndDelete(null);
+      const r = m.sysLookupAndDelete(null, 0, cpu);
       return answer(-r.err, r.value && oursValue(m, r.value));
     }
     case 'getnext': {
@@ -169,8 +184,8 @@ function onOurs(s: Sides, op: Op): string {
       return answer(-r.err, r.key && hexOf(r.key));
     }
     case 'dump': return answer(0, m.entries().map((e) => `${hexOf(e.key)}=${e.perCpu ? '[' + e.perCpu.map(hexOf).join(',') + ']' : hexOf(e.value)}`).join(' '));
-    case 'progLookup': return `ret ${m.lookup(op.key, 0) ? 1 : 2}`;
-    case 'bloomTest': return `ret ${m.peek(op.value) === 0 ? 1 : 2}`;
+    case 'progLookup': return `ret ${m.lookup(op.key, cpu) ? 1 : 2}`;
+    case 'bloomTest': return `ret ${m.peek(op.value, cpu) === 0 ? 1 : 2}`;
     case 'ringbuf': return `ret ${ringbufOp(m as RingBuf, op.op, op.size)}`;
   }
 }
@@ -188,12 +203,12 @@ function ringbufOp(rb: RingBuf, op: number, size: number): number {
   return Number(rb.query(op - 3) & 0xffffffffn);
 }
 
-function testRun(s: Sides, head: Uint8Array): string {
+function testRun(s: Sides, head: Uint8Array, cpu: number): string {
   const data = new Uint8Array(64);
   data.set(head);
   const file = join(s.dir, 'pkt.bin');
   writeFileSync(file, data);
-  const r = bpftool(['prog', 'run', 'pinned', s.prog!, 'data_in', file, 'repeat', '1']);
+  const r = bpftool(['prog', 'run', 'pinned', s.prog!, 'data_in', file, 'repeat', '1'], cpu);
   return r.errno ? `error ${JSON.stringify(r.json)}` : String((r.json as { retval: number }).retval);
 }
 
@@ -226,6 +241,8 @@ interface Scenario {
   /** Values when random bytes would not do (interface indexes, queue sizes). */
   value?: (r: Rng) => Uint8Array;
   dumpEvery?: number;
+  /** Run each operation on CPU 0 or 1 at random (the per-CPU LRU lists then interact). */
+  bothCpus?: boolean;
 }
 
 const ZS = MAP_F.ZERO_SEED;
@@ -277,6 +294,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'lru_hash (common LRU)', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 300, mix: KV_MIX, key: numKey(40) },
   { name: 'lru_hash (BPF_F_NO_COMMON_LRU)', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 300, mix: KV_MIX, key: numKey(40) },
   { name: 'lru_hash (128 entries)', def: { type: 'lru_hash', keySize: 8, valueSize: 4, maxEntries: 128, flags: ZS }, ops: 400, mix: KV_MIX, key: numKey(300, 8), dumpEvery: 40 },
+  { name: 'lru_hash (common LRU, operations on CPUs 0 and 1)', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 300, mix: KV_MIX, key: numKey(40), bothCpus: true },
+  { name: 'lru_hash (BPF_F_NO_COMMON_LRU, operations on CPUs 0 and 1)', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 300, mix: KV_MIX, key: numKey(40), bothCpus: true },
   { name: 'lru_percpu_hash', def: { type: 'lru_percpu_hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: ZS }, ops: 200, mix: KV_MIX, key: numKey(20) },
   { name: 'lpm_trie (IPv4)', def: { type: 'lpm_trie', keySize: 8, valueSize: 4, maxEntries: 24, flags: MAP_F.NO_PREALLOC }, ops: 300, mix: KV_MIX, key: lpmKey(4) },
   { name: 'lpm_trie (1-byte data)', def: { type: 'lpm_trie', keySize: 5, valueSize: 2, maxEntries: 6, flags: MAP_F.NO_PREALLOC }, ops: 200, mix: KV_MIX, key: lpmKey(1) },
@@ -305,6 +324,18 @@ function randomOp(sc: Scenario, r: Rng, i: number): Op {
   }
 }
 
+/** Which CPU each operation runs on: always 0, or a seeded choice among the alternating CPUs. */
+function cpuChooser(both: boolean | undefined): ((i: number) => number) | undefined {
+  const cpus = alternatingCpus();
+  if (!both || cpus.length < 2) return undefined;
+  const r = rng(0x5eed);
+  const picks: number[] = [];
+  return (i) => {
+    while (picks.length <= i) picks.push(cpus[r(cpus.length)]);
+    return picks[i];
+  };
+}
+
 interface Tally {
   ops: number;
   agreed: number;
@@ -314,10 +345,11 @@ interface Tally {
 function runOps(s: Sides, ops: Op[]): Tally {
   const tally: Tally = { ops: 0, agreed: 0, mismatches: [] };
   ops.forEach((op, i) => {
-    const kernel = onKernel(s, op);
-    const ours = onOurs(s, op);
+    const cpu = s.cpuOf?.(i) ?? 0;
+    const kernel = onKernel(s, op, cpu);
+    const ours = onOurs(s, op, cpu);
     tally.ops++;
-    if (process.env.MAPS_TRACE) console.log(`# ${i} ${describe(op)} => ${kernel}`);
+    if (process.env.MAPS_TRACE) console.log(`# ${i} cpu ${cpu} ${describe(op)} => ${kernel}`);
     if (kernel === ours) tally.agreed++;
     else if (tally.mismatches.length < 5) tally.mismatches.push(`op ${i} ${describe(op)}:\n  kernel: ${kernel}\n  ours:   ${ours}`);
   });
@@ -340,7 +372,7 @@ for (const sc of SCENARIOS) {
       const r = rng(0xc0ffee ^ sc.name.length * 7919);
       const ops = Array.from({ length: sc.ops }, (_, i) => randomOp(sc, r, i));
       if (sc.def.keySize > 0) ops.push({ kind: 'dump' });
-      const tally = runOps({ path, map: made.value, dir: scratch.dir }, ops);
+      const tally = runOps({ path, map: made.value, dir: scratch.dir, cpuOf: cpuChooser(sc.bothCpus) }, ops);
       totals.ops += tally.ops;
       totals.agreed += tally.agreed;
       console.log(`# ${sc.name}: ${tally.agreed}/${tally.ops} operations agree with the kernel`);
@@ -410,6 +442,7 @@ interface ProgScenario {
   key: (r: Rng) => Uint8Array;
   /** Value generator (bloom filters test values drawn from a domain). */
   value?: (r: Rng) => Uint8Array;
+  bothCpus?: boolean;
 }
 
 const MAP_TYPE_IDS: Record<string, number> = { lru_hash: 9, lru_percpu_hash: 10, ringbuf: 27, bloom_filter: 30 };
@@ -420,6 +453,8 @@ const PROG_SCENARIOS: ProgScenario[] = [
   { name: 'lru_hash with program lookups', id: 'lru_c', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 400, mix: LRU_PROG_MIX, key: numKey(36) },
   { name: 'lru_hash (BPF_F_NO_COMMON_LRU) with program lookups', id: 'lru_nc', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 400, mix: LRU_PROG_MIX, key: numKey(30) },
   { name: 'lru_hash (256 entries) with program lookups', id: 'lru_big', def: { type: 'lru_hash', keySize: 4, valueSize: 4, maxEntries: 256, flags: ZS }, ops: 700, mix: LRU_PROG_MIX, key: numKey(330) },
+  { name: 'lru_hash with program lookups on CPUs 0 and 1', id: 'lru_c2', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS }, ops: 400, mix: LRU_PROG_MIX, key: numKey(36), bothCpus: true },
+  { name: 'lru_hash (BPF_F_NO_COMMON_LRU) with program lookups on CPUs 0 and 1', id: 'lru_nc2', def: { type: 'lru_hash', keySize: 4, valueSize: 8, maxEntries: 16, flags: ZS | MAP_F.NO_COMMON_LRU }, ops: 400, mix: LRU_PROG_MIX, key: numKey(30), bothCpus: true },
   { name: 'lru_percpu_hash with program lookups', id: 'lru_pc', def: { type: 'lru_percpu_hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: ZS }, ops: 300, mix: LRU_PROG_MIX, key: numKey(20) },
   { name: 'ringbuf (4 KiB, no consumer: fills up)', id: 'rb', def: { type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 4096 }, ops: 120, mix: ['ringbuf'], key: () => new Uint8Array(0) },
   { name: 'bloom_filter (value 5, 3 hashes)', id: 'bloom_a', def: { type: 'bloom_filter', keySize: 0, valueSize: 5, maxEntries: 40, flags: ZS, mapExtra: 3 }, ops: 300, mix: BLOOM_MIX, key: () => new Uint8Array(0), value: numKey(120, 5) },
@@ -525,7 +560,7 @@ test('kernel maps: program-side lookups (LRU reference bits), bloom filter membe
         return op;
       });
       if (sc.def.keySize > 0) ops.push({ kind: 'dump' });
-      const sides = { path: `${mapDir}/${sc.id}`, map: made.value, prog: `${progDir}/p_${sc.id}`, dir: scratch.dir };
+      const sides = { path: `${mapDir}/${sc.id}`, map: made.value, prog: `${progDir}/p_${sc.id}`, dir: scratch.dir, cpuOf: cpuChooser(sc.bothCpus) };
       const tally = runOps(sides, ops);
       totals.ops += tally.ops;
       totals.agreed += tally.agreed;
