@@ -63,9 +63,11 @@ export class ArrayMap extends BpfMap {
     for (let c = 0; c < this.data.length; c++) this.valueView(index, c).set(bytes.subarray(0, this.valueSize));
   }
 
+  /** For per-CPU arrays `cpu` picks the copy (bpf_map_lookup_percpu_elem); a CPU that does not exist gives null. */
   override lookup(key: Uint8Array, cpu = 0): Uint8Array | null {
     const index = u32Key(key);
-    return index < this.maxEntries ? this.valueView(index, cpu) : null;
+    if (index >= this.maxEntries || (this.percpu && (cpu < 0 || cpu >= this.nCpus))) return null;
+    return this.valueView(index, cpu);
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags: Flags = 0, cpu = 0): number {

@@ -88,7 +88,7 @@ export class HashMap extends BpfMap {
     const elem = this.find(key.subarray(0, this.keySize));
     if (!elem) return null;
     if (elem.lru) BpfLru.setRef(elem.lru);
-    return this.percpu ? elem.perCpu[cpu] : elem.value;
+    return this.percpu ? elem.perCpu[cpu] ?? null : elem.value;
   }
 
   override update(key: Uint8Array, value: Uint8Array, flags: Flags = 0, cpu = 0): number {

@@ -56,6 +56,7 @@ test('per-CPU arrays: one copy per CPU; user space sees round_up(value_size, 8) 
   assert.deepEqual([...m.sysLookup(keyOfIndex(0)).value!], [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
   assert.equal(m.sysUpdate(keyOfIndex(1), Uint8Array.of(2, 2, 2, 0, 0, 0, 0, 0, 3, 3, 3, 0, 0, 0, 0, 0)), 0);
   assert.deepEqual(m.entries()[1].perCpu!.map((v) => [...v]), [[2, 2, 2], [3, 3, 3]]);
+  assert.equal(m.lookup(keyOfIndex(0), 2), null, 'bpf_map_lookup_percpu_elem on a CPU that does not exist');
   assert.equal(m.sysUpdate(keyOfIndex(1), new Uint8Array(16), BPF_NOEXIST), -EEXIST);
   assert.equal(m.sysUpdate(keyOfIndex(1), new Uint8Array(16), BPF_F_LOCK), -EINVAL);
 });

@@ -108,6 +108,7 @@ test('per-CPU hash: a program writes its CPU\'s copy (others zero); user space w
   assert.equal(m.update(k(1), Uint8Array.of(1, 2, 3), BPF_ANY, 1), 0);
   assert.deepEqual([...m.lookup(k(1), 0)!], [0, 0, 0]);
   assert.deepEqual([...m.lookup(k(1), 1)!], [1, 2, 3]);
+  assert.equal(m.lookup(k(1), 2), null, 'no CPU 2');
   assert.equal(m.sysValueSize, 16);
   assert.deepEqual([...m.sysLookup(k(1)).value!], [0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0]);
   assert.equal(m.sysUpdate(k(2), Uint8Array.of(9, 9, 9, 0, 0, 0, 0, 0, 8, 8, 8, 0, 0, 0, 0, 0)), 0);
