@@ -6,7 +6,7 @@
 // layer's generic checks (kernel/bpf/syscall.c) and the kernel's answer for an
 // operation a map type does not have. Pure; imports only maps modules.
 
-import { EFAULT, EINVAL, ENOTSUPP, EOPNOTSUPP } from './errno';
+import { EFAULT, EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP } from './errno';
 import { BPF_F_LOCK, type MapDef, type MapEnv } from './mapDef';
 import type { MapTypeName } from './mapTypes';
 
@@ -181,7 +181,7 @@ export abstract class BpfMap {
   protected copyOut(key: Uint8Array, cpu: number): LookupResult {
     const view = this.lookupFromSyscall(key, cpu);
     if (typeof view === 'number') return { err: view };
-    return view ? { err: 0, value: view.slice(0, this.valueSize) } : { err: -2 };
+    return view ? { err: 0, value: view.slice(0, this.valueSize) } : { err: -ENOENT };
   }
 
   /** map_lookup_elem_sys_only or map_lookup_elem: a view, null, or an error. */
