@@ -77,6 +77,28 @@ export interface PendingCoreRelo {
   kindName: string;
 }
 
+// --- CO-RE results (filled by the CO-RE pass, coreRelocate.ts, when loadObject is given a target BTF) ---
+
+/**
+ * A CO-RE relocation applied to the instruction at `insnIdx`: patched with
+ * the target's value, or poisoned (`call 0xbad2310`, which the verifier
+ * rejects where it is reachable), as libbpf does.
+ */
+export interface AppliedCoreRelo extends PendingCoreRelo {
+  /** libbpf's `relo #N`: the record's index among its section's CO-RE records. */
+  reloIdx: number;
+  outcome: 'patched' | 'poisoned';
+  /** libbpf's description of the local side (`<byte_off> [7] struct task_struct___local.pid (0:0 @ offset 0)`). */
+  local: string;
+  /** The same for the matched target type, when one matched. */
+  target?: string;
+  /** Target BTF id of the matched root type, when one matched. */
+  targetTypeId?: number;
+  /** The value the compiler wrote and the one written (as libbpf's __u64). */
+  origValue: bigint;
+  newValue: bigint;
+}
+
 /** A `.text` function appended to a program, and the slot where its copy starts. */
 export interface SubprogramPlacement {
   name: string;
@@ -113,8 +135,10 @@ export interface LoadedProgram {
   funcInfo: SlotFuncInfo[];
   /** Ready for `buildLineTable(lineInfo, insns.length, …)`: insnIdx is the final slot. */
   lineInfo: LineRecord[];
-  /** CO-RE relocations of every placed function, at final slots, not yet applied. */
+  /** CO-RE relocations of every placed function, at final slots, not yet applied (after a CO-RE pass: those it could not apply). */
   coreRelos: PendingCoreRelo[];
+  /** CO-RE relocations applied against a target BTF, in slot order (set by the CO-RE pass). */
+  coreApplied?: AppliedCoreRelo[];
 }
 
 export type MapKind = 'btf' | 'legacy' | 'data' | 'rodata' | 'bss' | 'kconfig';
@@ -188,4 +212,6 @@ export interface LoadedObject {
   btf?: Btf;
   /** Its .BTF.ext, as recorded (sections' own offsets), when it has one. */
   btfExt?: BtfExt;
+  /** libbpf's CO-RE log for this object against the target BTF (debug and warning lines, no `libbpf: ` prefix); set by the CO-RE pass. */
+  coreLog?: string[];
 }

@@ -25,6 +25,7 @@ import { classifySections, type ObjectSections } from './objectSections';
 import { buildProgram, type ProgramInputs } from './programs';
 import { collectUnits, type ProgramUnit } from './programUnits';
 import { collectCodeRelocs, markPseudoFuncs } from './relocations';
+import { relocateCore, type CoreFunction } from './coreRelocate';
 
 export interface LoadOptions {
   /**
@@ -34,6 +35,14 @@ export interface LoadOptions {
   name?: string;
   /** Page size ring buffers are rounded to (libbpf uses the host's); default 4096. */
   pageSize?: number;
+  /**
+   * CO-RE target: the kernel's BTF (/sys/kernel/btf/vmlinux) or one the user
+   * names. When given, CO-RE relocations are applied as libbpf applies them
+   * (coreRelocate.ts); without it they stay pending in `coreRelos`.
+   */
+  targetBtf?: Btf;
+  /** How the CO-RE log names the target; default `vmlinux`. */
+  targetName?: string;
 }
 
 /**
@@ -175,5 +184,16 @@ export function loadObject(bytes: Uint8Array, opts: LoadOptions = {}): WithDiagn
   object.programs = buildPrograms(ctx, units, maps, externs, ext);
   if (btf) object.btf = btf;
   if (ext) object.btfExt = ext;
-  return { value: object, diagnostics: [...diagnostics, ...report.finish()] };
+  diagnostics.push(...report.finish());
+  // --- CO-RE (coreRelocate.ts): applied only against a target BTF; otherwise left pending ---
+  if (!opts.targetBtf) return { value: object, diagnostics };
+  const core = relocateCore(object, opts.targetBtf, { targetName: opts.targetName, functions: coreFunctions(units) });
+  return { value: core.value, diagnostics: [...diagnostics, ...core.diagnostics] };
+}
+
+/** Every function of the object with its own code, as libbpf's CO-RE step patches it (before linking). */
+function coreFunctions(units: readonly ProgramUnit[]): CoreFunction[] {
+  return units.map((u) => ({
+    name: u.name, section: u.sectionName, insnOffset: u.insnOffset, insns: u.insns, autoload: u.isSubprogram || !u.sectionName.startsWith('?'),
+  }));
 }
