@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { assemble } from '../../src-vm/asm/assembler';
 import { writeElf } from '../../src-vm/elf/elfWriter';
 import { insn, type Insn } from '../../src-vm/isa/insn';
+import { PSEUDO_LD } from '../../src-vm/isa/opcodes';
 import { checkCfg } from '../../src-vm/verifier/cfg';
 import { kernelUnavailable, loadAll, scratchDir, unpin } from '../support/kernel';
 import { CFG_CASES, type CfgCase } from '../support/cfgPrograms';
@@ -22,9 +23,14 @@ export function buildCase(c: CfgCase): { elf: Uint8Array; kernelInsns: Insn[] } 
   const sub = obj.sections.find((s) => s.name === '.text')?.insns ?? [];
   const linked = [...main, ...sub];
   for (const r of obj.relocs) {
-    if (r.section !== 'xdp' || r.kind !== 'call') continue;
-    const x = linked[r.insnIdx];
-    linked[r.insnIdx] = insn(x.code, x.dst, x.src, x.off, main.length - r.insnIdx - 1);
+    if (r.section !== 'xdp') continue;
+    const x = main[r.insnIdx];
+    if (r.kind === 'lddw') {
+      // A function reference: libbpf wants src=BPF_PSEUDO_FUNC and a global function symbol.
+      main[r.insnIdx] = insn(x.code, x.dst, PSEUDO_LD.FUNC, x.off, 0);
+      obj.symbols = obj.symbols.map((s) => (s.name === r.symbol ? { ...s, global: true, kind: 'func', size: sub.length * 8 } : s));
+    }
+    linked[r.insnIdx] = insn(x.code, x.dst, r.kind === 'lddw' ? PSEUDO_LD.FUNC : x.src, x.off, main.length - r.insnIdx - 1);
   }
   return { elf: writeElf(obj), kernelInsns: linked };
 }

@@ -1,7 +1,8 @@
 // Test support: hand-written assembly programs for the control-flow pass
 // (src-vm/verifier/cfg.ts), each rule both accepted and rejected, with what
 // the live kernel prints. `main` is the xdp section; `sub` (optional) is a
-// .text function main calls, which libbpf appends after main. `expect` is
+// .text function main calls or refers to (`r2 = sub ll`), which libbpf
+// appends after main. `expect` is
 // 'accept', the kernel's first error line, or 'later' (the control-flow pass
 // passes; the kernel rejects in a later stage).
 
@@ -9,6 +10,9 @@ export interface CfgCase { name: string; main: string; sub?: string; expect: str
 
 const P = (name: string, body: string[], expect: string, sub?: string[]): CfgCase =>
   ({ name, main: body.join('\n'), sub: sub?.join('\n'), expect });
+
+/** Main program passing `sub` to bpf_loop (helper #181) through `r2 = sub ll` (a function reference). */
+const LOOP_MAIN = ['r1 = 4', 'r2 = sub ll', 'r3 = 0', 'r4 = 0', 'call 181', 'r0 = 0', 'exit'];
 
 export const CFG_CASES: CfgCase[] = [
   P('exit only', ['r0 = 0', 'exit'], 'accept'),
@@ -48,5 +52,9 @@ export const CFG_CASES: CfgCase[] = [
   P('unreachable code in a subprogram', ['r0 = 0', 'call sub', 'exit'], 'unreachable insn 5', ['r0 = 1', 'exit', 'r0 = 2', 'exit']),
   P('bounded loop in a subprogram', ['r0 = 0', 'call sub', 'exit'], 'accept', ['r0 = 0', 'r0 += 1', 'if r0 < 4 goto -2', 'exit']),
   P('lddw middle in a subprogram', ['r0 = 0', 'call sub', 'exit'], 'jump into the middle of ldimm64 insn 5', ['r0 = 1', 'if r0 > 1 goto +1', 'r1 = 5 ll', 'exit']),
+  P('bpf_loop callback by function reference (needs BTF later)', LOOP_MAIN, 'later', ['r0 = 0', 'exit']),
+  P('bpf_loop callback with unreachable code', LOOP_MAIN, 'unreachable insn 10', ['r0 = 0', 'exit', 'r0 = 1', 'exit']),
+  P('bpf_loop callback jumps into main', LOOP_MAIN, 'jump out of range from insn 9 to 7', ['r0 = 0', 'goto -3', 'exit']),
+  P('bpf_loop callback falls off its end', LOOP_MAIN, 'last insn is not an exit or jmp', ['r0 = 0', 'exit', 'r0 = 1']),
   P('subprogram reached twice', ['r0 = 0', 'call sub', 'call sub', 'exit'], 'accept', ['r0 = 1', 'exit']),
 ];
