@@ -1,0 +1,164 @@
+// Helper calls (check_helper_call) driven by helperProtos.generated.ts: the
+// helper must exist and be allowed for the program type (and GPL-only helpers
+// need a GPL program); each argument is checked by its kernel arg type (map
+// pointer, key/value memory sized to the map, memory + size pairs, ctx,
+// anything); r1-r5 are clobbered and r0 gets the return type. Argument and
+// return kinds not modelled yet reject with a message that says so.
+
+import type { Insn } from '../../isa/insn';
+import { HELPERS } from '../../isa/helpers.generated';
+import { helperProtoById, helperProtoFor, type HelperProtoShape } from '../helperProtos.generated';
+import { newId, type VerifyEnv } from '../env';
+import { reject, type CheckResult } from '../errors';
+import { hasConstOffset, isPktPointer, type MapRef, notInit, pointerReg, RegState, regTypeName, unknownScalar } from '../regState';
+import { markKnown } from '../bounds';
+import { growStack, MAX_BPF_STACK } from '../stackState';
+import type { VerifierState } from '../state';
+import { toBigSigned } from '../word64';
+import { checkRead } from './regCheck';
+
+/** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
+const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
+const MEM_OK = new Set(['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem']);
+
+interface CallMeta {
+  map?: MapRef;
+  /** Register of the last memory argument, for the size argument after it. */
+  memRegno?: number;
+  memWrite?: boolean;
+}
+
+const MAX_FUNC_ID = HELPERS.reduce((m, h) => Math.max(m, h.id), 0) + 1;
+
+export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i: Insn, gpl: boolean): CheckResult {
+  const id = i.imm;
+  const row = id > 0 && id < MAX_FUNC_ID ? helperProtoById(id) : undefined;
+  if (!row) return reject(pc, 'helper', `invalid func unknown#${id}`);
+  const proto = helperProtoFor(row, env.progType);
+  if (!proto) return reject(pc, 'helper', `program of this type cannot use helper bpf_${row.name}#${id}`);
+  if (proto.gplOnly && !gpl) return reject(pc, 'helper', 'cannot call GPL-restricted function from non-GPL compatible program');
+  const meta: CallMeta = {};
+  for (let k = 0; k < proto.argTypes.length; k++) {
+    const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
+    if (err) return err;
+  }
+  return setReturn(env, st, pc, proto, meta, row.name);
+}
+
+function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, argType: string, meta: CallMeta): CheckResult {
+  const flags = argType.split(' | ');
+  const base = flags[0];
+  if (base === 'ARG_DONTCARE') return undefined;
+  const err = checkRead(st, pc, regno);
+  if (err) return err;
+  const reg = st.cur.regs[regno];
+  const maybeNull = flags.includes('PTR_MAYBE_NULL');
+  if (base === 'ARG_ANYTHING') return undefined;
+  if (maybeNull && reg.type === 'scalar' && isZero(reg)) return undefined;
+  if (isPktPointer(reg) && env.progType === 'socket_filter') return reject(pc, 'helper-arg', 'helper access to the packet is not allowed');
+  switch (base) {
+    case 'ARG_CONST_MAP_PTR':
+      if (reg.type !== 'map_ptr') return typeMismatch(pc, regno, reg, ['map_ptr']);
+      meta.map = reg.map;
+      return undefined;
+    case 'ARG_PTR_TO_CTX':
+      if (reg.type !== 'ctx') return typeMismatch(pc, regno, reg, ['ctx']);
+      if (reg.off) return reject(pc, 'helper-arg', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+      return undefined;
+    case 'ARG_PTR_TO_MAP_KEY':
+    case 'ARG_PTR_TO_MAP_VALUE': {
+      if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
+      if (!meta.map) return reject(pc, 'helper-arg', `invalid map_ptr to access map->${base === 'ARG_PTR_TO_MAP_KEY' ? 'key' : 'value'}`);
+      const size = base === 'ARG_PTR_TO_MAP_KEY' ? meta.map.keySize : meta.map.valueSize;
+      return helperMemAccess(st, pc, regno, size, false);
+    }
+    case 'ARG_PTR_TO_MEM':
+      if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
+      meta.memRegno = regno;
+      meta.memWrite = flags.includes('MEM_UNINIT') || flags.includes('MEM_WRITE');
+      return undefined;
+    case 'ARG_CONST_SIZE':
+    case 'ARG_CONST_SIZE_OR_ZERO':
+      if (reg.type !== 'scalar') return typeMismatch(pc, regno, reg, ['scalar']);
+      return checkSizeArg(st, pc, regno, base === 'ARG_CONST_SIZE_OR_ZERO', meta);
+    default:
+      return reject(pc, 'unsupported', `helper argument kind ${argType} (R${regno}) is not modelled by this verifier yet`);
+  }
+}
+
+function isZero(r: RegState): boolean {
+  return hasConstOffset(r) && r.s.varOff.vHi === 0 && r.s.varOff.vLo === 0;
+}
+
+function typeMismatch(pc: number, regno: number, reg: RegState, expected: readonly string[]): CheckResult {
+  return reject(pc, 'helper-arg', `R${regno} type=${regTypeName(reg)} expected=${expected.join(', ')}`);
+}
+
+/** check_mem_size_reg: the size argument bounds the memory argument before it. */
+function checkSizeArg(st: VerifierState, pc: number, regno: number, zeroOk: boolean, meta: CallMeta): CheckResult {
+  const size = st.cur.regs[regno].s;
+  if (size.sminHi >= 0x80000000) {
+    return reject(pc, 'helper-size', `R${regno} min value is negative, either use unsigned or 'var &= const'`);
+  }
+  const umin = size.uminHi * 2 ** 32 + size.uminLo;
+  const umax = size.umaxHi * 2 ** 32 + size.umaxLo;
+  if (umin === 0 && !zeroOk) {
+    return reject(pc, 'helper-size', `R${regno} invalid zero-sized read: u64=[${umin},${umax}]`);
+  }
+  if (umax >= 1 << 29) {
+    return reject(pc, 'helper-size', `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
+  }
+  if (meta.memRegno === undefined || umax === 0) return undefined;
+  return helperMemAccess(st, pc, meta.memRegno, umax, meta.memWrite ?? false);
+}
+
+/** check_helper_mem_access for the memory kinds modelled: stack, map key/value, packet, mem. */
+function helperMemAccess(st: VerifierState, pc: number, regno: number, size: number, write: boolean): CheckResult {
+  const reg = st.cur.regs[regno];
+  const off = reg.off;
+  if (reg.type === 'stack') {
+    if (!hasConstOffset(reg)) {
+      return reject(pc, 'unsupported', `R${regno} variable-offset stack pointer passed to a helper is not modelled by this verifier yet`);
+    }
+    const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
+    if (at < -MAX_BPF_STACK || at + size > 0) {
+      return reject(pc, 'stack', `invalid indirect access to stack R${regno} off=${at} size=${size}`);
+    }
+    growStack(st.cur.stack, at);
+    return undefined;
+  }
+  const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0
+    : reg.type === 'mem' ? reg.memSize : reg.range;
+  if (reg.type === 'map_key' && write) return reject(pc, 'helper-arg', `R${regno} cannot write into map_key`);
+  if (off >= 0 && off + size <= limit && hasConstOffset(reg)) return undefined;
+  if (isPktPointer(reg)) {
+    return reject(pc, 'pkt-access', `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})`,
+      `R${regno} offset is outside of the packet`);
+  }
+  const what = reg.type === 'map_value' ? `map value, value_size=${limit}` : reg.type === 'map_key' ? `map key, key_size=${limit}` : `memory, mem_size=${limit}`;
+  return reject(pc, 'region', `invalid access to ${what} off=${off} size=${size}`);
+}
+
+function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperProtoShape, meta: CallMeta, name: string): CheckResult {
+  const regs = st.cur.regs;
+  for (let r = 1; r <= 5; r++) regs[r] = notInit();
+  switch (proto.retType) {
+    case 'RET_INTEGER':
+      regs[0] = unknownScalar();
+      return undefined;
+    case 'RET_VOID':
+      regs[0] = notInit();
+      return undefined;
+    case 'RET_PTR_TO_MAP_VALUE_OR_NULL': {
+      const r0 = pointerReg('map_value');
+      markKnown(r0.s, 0, 0);
+      r0.map = meta.map;
+      r0.maybeNull = true;
+      r0.id = newId(env);
+      regs[0] = r0;
+      return undefined;
+    }
+    default:
+      return reject(pc, 'unsupported', `return kind ${proto.retType} of bpf_${name} is not modelled by this verifier yet`);
+  }
+}

@@ -1,0 +1,178 @@
+// Conditional jumps (check_cond_jmp_op): operand checks, outcomes already
+// decided (scalars through branches.ts, non-null pointers against 0), and
+// what each outcome teaches — scalar bounds with linked scalars kept in step,
+// NULL checks of *_or_null pointers (every register with the same id), and
+// packet pointers against pkt_end (find_good_pkt_pointers / mark_pkt_end).
+// Returns the pc the current path continues at; the other outcome is forked.
+
+import type { Insn } from '../../isa/insn';
+import { boundsSync, isConst, markKnown, scalarClone, scalarConst, scalarFromImm } from '../bounds';
+import { zext32To64 } from '../boundsCoerce';
+import { type Cond, isBranchTaken, refineBranch } from '../branches';
+import type { VerifyEnv } from '../env';
+import { reject, type VerifierError } from '../errors';
+import { clearLink, isPointer, RegState, unknownScalar } from '../regState';
+import { scalarAddNoSync } from '../scalarAlu';
+import { formatInvariantViolation } from '../scalarPrint';
+import { stateClone, type VerifierState } from '../state';
+import { checkRead } from './regCheck';
+
+const CONDS: Readonly<Record<number, Cond>> = {
+  0x10: 'jeq', 0x20: 'jgt', 0x30: 'jge', 0x40: 'jset', 0x50: 'jne', 0x60: 'jsgt', 0x70: 'jsge',
+  0xa0: 'jlt', 0xb0: 'jle', 0xc0: 'jslt', 0xd0: 'jsle',
+};
+
+const MAX_PACKET_OFF = 0xffff;
+const AT_PKT_END = -1;
+const BEYOND_PKT_END = -2;
+
+export type JumpResult = { error: VerifierError } | { next: number };
+
+export function checkCondJump(env: VerifyEnv, st: VerifierState, pc: number, i: Insn): JumpResult {
+  const useX = (i.code & 0x08) !== 0;
+  const is32 = (i.code & 7) === 0x06;
+  const err = checkRead(st, pc, i.dst) ?? (useX ? checkRead(st, pc, i.src) : undefined);
+  if (err) return { error: err };
+  const cond = CONDS[i.code & 0xf0];
+  const target = pc + 1 + i.off;
+  const regs = st.cur.regs;
+  const dst = regs[i.dst];
+  const src = useX ? regs[i.src] : immReg(i.imm);
+  const taken = branchTaken(dst, src, cond, is32);
+  if (taken !== -1) return { next: taken === 1 ? target : pc + 1 };
+  const other = stateClone(st);
+  other.pc = target;
+  const bad = refineScalars(st, other, pc, i, cond, is32, useX);
+  if (bad) return { error: bad };
+  refinePointers(st, other, i, cond, is32, useX);
+  env.forks.push(other);
+  return { next: pc + 1 };
+}
+
+function immReg(imm: number): RegState {
+  const r = unknownScalar();
+  r.s = scalarFromImm(imm);
+  return r;
+}
+
+function isZeroScalar(r: RegState): boolean {
+  return r.type === 'scalar' && isConst(r.s, false) && r.s.varOff.vHi === 0 && r.s.varOff.vLo === 0;
+}
+
+/** is_branch_taken: 1 jump, 0 fall through, -1 unknown. */
+function branchTaken(dst: RegState, src: RegState, cond: Cond, is32: boolean): 1 | 0 | -1 {
+  if (dst.type === 'scalar' && src.type === 'scalar') return isBranchTaken(dst.s, src.s, cond, is32);
+  const [ptr, other] = isPointer(dst) ? [dst, src] : [src, dst];
+  if (!is32 && isPointer(ptr) && !ptr.maybeNull && isZeroScalar(other) && ptr.type !== 'pkt_end') {
+    if (cond === 'jeq') return 0;
+    if (cond === 'jne') return 1;
+  }
+  return -1;
+}
+
+function refineScalars(
+  fall: VerifierState, jump: VerifierState, pc: number, i: Insn, cond: Cond, is32: boolean, useX: boolean,
+): VerifierError | undefined {
+  const fDst = fall.cur.regs[i.dst], jDst = jump.cur.regs[i.dst];
+  const fSrc = useX ? fall.cur.regs[i.src] : immReg(i.imm);
+  const jSrc = useX ? jump.cur.regs[i.src] : immReg(i.imm);
+  if (fDst.type !== 'scalar' || fSrc.type !== 'scalar') return undefined;
+  const same = useX && i.src === i.dst;
+  const bad = refineBranch(jDst.s, same ? jDst.s : jSrc.s, fDst.s, same ? fDst.s : fSrc.s, cond, is32);
+  if (bad) {
+    const reg = { true_reg1: jDst.s, true_reg2: jSrc.s, false_reg1: fDst.s, false_reg2: fSrc.s }[bad.where];
+    return reject(pc, 'invariant', formatInvariantViolation(bad.where, bad.violation, reg));
+  }
+  for (const st of [fall, jump]) {
+    if (useX && st.cur.regs[i.src].id) syncLinked(st, i.src);
+    if (st.cur.regs[i.dst].id) syncLinked(st, i.dst);
+  }
+  return undefined;
+}
+
+/** sync_linked_regs: every scalar sharing the id takes the known register's value (plus its delta). */
+function syncLinked(st: VerifierState, knownRegno: number): void {
+  const regs = st.cur.regs;
+  const known = regs[knownRegno];
+  for (let j = 0; j < 10; j++) {
+    const reg = regs[j];
+    if (j === knownRegno || reg.type !== 'scalar' || reg.id !== known.id) continue;
+    const regWidth = reg.linkDelta === undefined ? 0 : reg.link32 ? 32 : 64;
+    const knownWidth = known.linkDelta === undefined ? 0 : known.link32 ? 32 : 64;
+    if (regWidth !== 0 && knownWidth !== 0 && regWidth !== knownWidth) continue;
+    const delta = (reg.linkDelta ?? 0) - (known.linkDelta ?? 0);
+    const s = scalarClone(known.s);
+    if (delta !== 0) {
+      scalarAddNoSync(s, scalarConst(BigInt(delta)));
+      if (regWidth === 32 || knownWidth === 32) zext32To64(s);
+      boundsSync(s);
+    }
+    reg.s = s;
+  }
+}
+
+function refinePointers(fall: VerifierState, jump: VerifierState, i: Insn, cond: Cond, is32: boolean, useX: boolean): void {
+  const dst = fall.cur.regs[i.dst];
+  const src = useX ? fall.cur.regs[i.src] : undefined;
+  if (!is32 && (cond === 'jeq' || cond === 'jne') && dst.maybeNull && (!src || isZeroScalar(src))) {
+    if (!useX && i.imm !== 0) return;
+    markPtrOrNull(fall, dst.id, cond === 'jne');
+    markPtrOrNull(jump, dst.id, cond === 'jeq');
+    return;
+  }
+  if (src && !is32) matchPktPointers(fall, jump, i, cond, dst, src);
+}
+
+/** mark_ptr_or_null_regs: after a NULL check, every copy of the pointer is either 0 or non-null. */
+function markPtrOrNull(st: VerifierState, id: number, isNull: boolean): void {
+  const fix = (r: RegState): void => {
+    if (!r.maybeNull || r.id !== id) return;
+    if (isNull) {
+      const z = unknownScalar();
+      markKnown(z.s, 0, 0);
+      Object.assign(r, z);
+      clearLink(r);
+    } else {
+      r.maybeNull = false;
+      if (!r.refObjId) r.id = 0;
+    }
+  };
+  for (const f of st.frames) {
+    f.regs.forEach(fix);
+    f.stack.spills.forEach((r) => r && fix(r));
+  }
+}
+
+/** try_match_pkt_pointers for `pkt <op> pkt_end` in either order. */
+function matchPktPointers(fall: VerifierState, jump: VerifierState, i: Insn, cond: Cond, dst: RegState, src: RegState): void {
+  const pktVsEnd = dst.type === 'pkt' && src.type === 'pkt_end';
+  const endVsPkt = dst.type === 'pkt_end' && src.type === 'pkt';
+  if (!pktVsEnd && !endVsPkt) return;
+  const ptrReg = pktVsEnd ? i.dst : i.src;
+  const ptr = pktVsEnd ? dst : src;
+  // [good branch, range open?, pkt_end branch, end open?] per condition, for `pkt <op> end`.
+  const c = endVsPkt ? ({ jgt: 'jlt', jlt: 'jgt', jge: 'jle', jle: 'jge' } as Record<string, Cond>)[cond] : cond;
+  const plan: Partial<Record<Cond, [VerifierState, boolean, VerifierState, boolean]>> = {
+    jgt: [fall, false, jump, true], jlt: [jump, true, fall, false],
+    jge: [fall, true, jump, false], jle: [jump, false, fall, true],
+  };
+  const p = c && plan[c];
+  if (!p) return;
+  const [good, open, endSide, endOpen] = p;
+  findGoodPktPointers(good, ptr, open);
+  endSide.cur.regs[ptrReg].range = endOpen ? BEYOND_PKT_END : AT_PKT_END;
+}
+
+function findGoodPktPointers(st: VerifierState, ptr: RegState, rangeOpen: boolean): void {
+  if (ptr.off < 0 || (ptr.off === 0 && rangeOpen)) return;
+  const umax = ptr.s.umaxHi * 2 ** 32 + ptr.s.umaxLo;
+  if (umax > MAX_PACKET_OFF || umax + ptr.off > MAX_PACKET_OFF) return;
+  const newRange = ptr.off + (rangeOpen ? 1 : 0);
+  const fix = (r: RegState): void => {
+    if (r.type === ptr.type && r.id === ptr.id && r.range >= 0) r.range = Math.max(r.range, newRange);
+  };
+  for (const f of st.frames) {
+    f.regs.forEach(fix);
+    f.stack.spills.forEach((r) => r && fix(r));
+  }
+}

@@ -1,0 +1,256 @@
+// Loads, stores and atomics (check_mem_access and its per-type parts): the
+// stack (bounds, alignment, spill and fill of registers, misc/zero bytes),
+// map values, packets (the proven range `r`), the context (ctxFields.ts) and
+// the kernel's message for each refusal. Privileged mode: uninitialised stack
+// reads and pointer stores are allowed, as for root.
+
+import type { Insn } from '../../isa/insn';
+import { isConst, markKnown } from '../bounds';
+import { coerceToSize, coerceToSizeSx } from '../boundsCoerce';
+import { newId, type VerifyEnv } from '../env';
+import { reject, type CheckResult } from '../errors';
+import { clearLink, constScalar, hasConstOffset, isPktPointer, pointerReg, regClone, RegState, regTypeName, unknownScalar } from '../regState';
+import { formatTnum } from '../scalarPrint';
+import { fullSpill, growStack, markBytes, MAX_BPF_STACK, Slot, slotOf, spillRegister, byteIndex } from '../stackState';
+import type { VerifierState } from '../state';
+import { tnumIsAligned } from '../tnum';
+import { fls64, toBigSigned } from '../word64';
+import { ctxAccess } from './ctxFields';
+import { checkRead, checkWrite } from './regCheck';
+
+const SIZE_OF: Readonly<Record<number, number>> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
+const BPF_MAX_VAR_OFF = 1 << 29;
+
+interface Access {
+  pc: number;
+  regno: number;
+  /** insn.off; the pointer's own `off` is added by the checks. */
+  off: number;
+  size: number;
+  write: boolean;
+  /** Register loaded into (read) or stored from (write); -1 for an immediate store. */
+  valueRegno: number;
+  signExtend: boolean;
+  /** An immediate store (BPF_ST) and its value. */
+  imm?: number;
+}
+
+/** LDX / LDSX: `rD = *(size *)(rS + off)`. */
+export function checkLoad(env: VerifyEnv, st: VerifierState, pc: number, i: Insn): CheckResult {
+  const err = checkRead(st, pc, i.src) ?? checkWrite(pc, i.dst);
+  if (err) return err;
+  const signExtend = (i.code & 0xe0) === 0x80;
+  return memAccess(env, st, { pc, regno: i.src, off: i.off, size: SIZE_OF[i.code & 0x18], write: false, valueRegno: i.dst, signExtend });
+}
+
+/** STX / ST: `*(size *)(rD + off) = rS` or `= imm`. */
+export function checkStore(env: VerifyEnv, st: VerifierState, pc: number, i: Insn): CheckResult {
+  const isImm = (i.code & 7) === 0x02;
+  const err = (isImm ? undefined : checkRead(st, pc, i.src)) ?? checkRead(st, pc, i.dst);
+  if (err) return err;
+  return memAccess(env, st, {
+    pc, regno: i.dst, off: i.off, size: SIZE_OF[i.code & 0x18], write: true, valueRegno: isImm ? -1 : i.src,
+    signExtend: false, imm: isImm ? i.imm : undefined,
+  });
+}
+
+/** Atomic read-modify-write: a read and a write of the same memory; fetch forms load into src (r0 for cmpxchg). */
+export function checkAtomic(env: VerifyEnv, st: VerifierState, pc: number, i: Insn): CheckResult {
+  const err = checkRead(st, pc, i.src) ?? checkRead(st, pc, i.dst) ?? (i.imm === 0xf1 ? checkRead(st, pc, 0) : undefined);
+  if (err) return err;
+  const size = SIZE_OF[i.code & 0x18];
+  const base = st.cur.regs[i.dst];
+  if (base.type !== 'stack' && base.type !== 'map_value' && base.type !== 'mem') {
+    return reject(pc, 'atomic', `BPF_ATOMIC stores into R${i.dst} ${regTypeName(base)} is not allowed`);
+  }
+  const fetchInto = i.imm === 0xf1 ? 0 : (i.imm & 1) ? i.src : -1;
+  const load = memAccess(env, st, { pc, regno: i.dst, off: i.off, size, write: false, valueRegno: fetchInto, signExtend: false });
+  if (load) return load;
+  return memAccess(env, st, { pc, regno: i.dst, off: i.off, size, write: true, valueRegno: -1, signExtend: false });
+}
+
+function memAccess(env: VerifyEnv, st: VerifierState, a: Access): CheckResult {
+  const regs = st.cur.regs;
+  const reg = regs[a.regno];
+  if (reg.maybeNull || reg.type === 'scalar' || reg.type === 'pkt_end' || reg.type === 'map_ptr') {
+    return reject(a.pc, 'bad-deref', `R${a.regno} invalid mem access '${regTypeName(reg)}'`);
+  }
+  const err = checkAlignment(a, reg) ?? accessByType(env, st, a, reg);
+  if (err) return err;
+  if (!a.write && a.valueRegno >= 0) narrowLoaded(regs[a.valueRegno], a);
+  return undefined;
+}
+
+function narrowLoaded(r: RegState, a: Access): void {
+  if (r.type !== 'scalar' || a.size >= 8) return;
+  if (a.signExtend) coerceToSizeSx(r.s, a.size); else coerceToSize(r.s, a.size);
+}
+
+/** check_ptr_alignment: only stack accesses are strictly aligned on this machine. */
+function checkAlignment(a: Access, reg: RegState): CheckResult {
+  if (reg.type !== 'stack' || a.size === 1) return undefined;
+  const total = reg.off + a.off + (hasConstOffset(reg) ? Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo)) : 0);
+  if (hasConstOffset(reg) && total % a.size === 0) return undefined;
+  if (!hasConstOffset(reg) && tnumIsAligned(reg.s.varOff, a.size) && (reg.off + a.off) % a.size === 0) return undefined;
+  return reject(a.pc, 'misaligned', `misaligned stack access off ${formatTnum(reg.s.varOff)}+${reg.off}+${a.off} size ${a.size}`);
+}
+
+function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState): CheckResult {
+  const regs = st.cur.regs;
+  const off = a.off + reg.off;
+  switch (reg.type) {
+    case 'stack': return stackAccess(env, st, a, reg, off);
+    case 'ctx': return ctxMemAccess(env, st, a, reg, off);
+    case 'map_value':
+    case 'map_key':
+    case 'mem': {
+      if (reg.type === 'map_key' && a.write) return reject(a.pc, 'map-key', `write to change key R${a.regno} not allowed`);
+      const size = reg.type === 'mem' ? reg.memSize : reg.type === 'map_key' ? reg.map?.keySize ?? 0 : reg.map?.valueSize ?? 0;
+      const err = regionAccess(a, reg, off, size);
+      if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
+      return err;
+    }
+    case 'pkt':
+    case 'pkt_meta': {
+      if (a.write && env.progType === 'socket_filter') return reject(a.pc, 'pkt-write', 'cannot write into packet');
+      const err = packetAccess(a, reg, off);
+      if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
+      return err;
+    }
+    default:
+      return reject(a.pc, 'bad-deref', `R${a.regno} invalid mem access '${regTypeName(reg)}'`);
+  }
+}
+
+/** __check_mem_access's message for a failed fixed-offset check. */
+function outsideMessage(a: Access, reg: RegState, off: number, limit: number): string {
+  if (reg.type === 'map_key') return `invalid access to map key, key_size=${limit} off=${off} size=${a.size}`;
+  if (reg.type === 'map_value') return `invalid access to map value, value_size=${limit} off=${off} size=${a.size}`;
+  if (isPktPointer(reg)) return `invalid access to packet, off=${off} size=${a.size}, R${a.regno}(id=${reg.id},off=${off},r=${limit})`;
+  return `invalid access to memory, mem_size=${limit} off=${off} size=${a.size}`;
+}
+
+function inside(off: number, size: number, limit: number): boolean {
+  return off >= 0 && size > 0 && off + size <= limit;
+}
+
+/** check_mem_region_access: both ends of a variable offset must stay inside. */
+function regionAccess(a: Access, reg: RegState, off: number, limit: number): CheckResult {
+  const smin = Number(toBigSigned(reg.s.sminHi, reg.s.sminLo));
+  const code = 'region';
+  if (smin < 0 && (reg.s.sminHi === 0x80000000 && reg.s.sminLo === 0 || off + smin !== ((off + smin) | 0) || smin + off < 0)) {
+    return reject(a.pc, code, `R${a.regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+  }
+  if (!inside(smin + off, a.size, limit)) {
+    return reject(a.pc, code, outsideMessage(a, reg, smin + off, limit), `R${a.regno} min value is outside of the allowed memory range`);
+  }
+  const umax = reg.s.umaxHi * 2 ** 32 + reg.s.umaxLo;
+  if (umax >= BPF_MAX_VAR_OFF) {
+    return reject(a.pc, code, `R${a.regno} unbounded memory access, make sure to bounds check any such access`);
+  }
+  if (!inside(umax + off, a.size, limit)) {
+    return reject(a.pc, code, outsideMessage(a, reg, umax + off, limit), `R${a.regno} max value is outside of the allowed memory range`);
+  }
+  return undefined;
+}
+
+/** check_packet_access: the fixed offset must lie in the proven range. */
+function packetAccess(a: Access, reg: RegState, off: number): CheckResult {
+  if (reg.s.sminHi >= 0x80000000) {
+    return reject(a.pc, 'pkt-access', `R${a.regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+  }
+  if (reg.range < 0 || !inside(off, a.size, reg.range)) {
+    const lines = reg.range < 0 ? [] : [outsideMessage(a, reg, off, reg.range)];
+    return reject(a.pc, 'pkt-access', ...(lines as [string]), `R${a.regno} offset is outside of the packet`);
+  }
+  return undefined;
+}
+
+function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+  if (reg.off < 0) return reject(a.pc, 'ctx', `negative offset ctx ptr R${a.regno} off=${reg.off} disallowed`);
+  if (reg.off) return reject(a.pc, 'ctx', `dereference of modified ctx ptr R${a.regno} off=${reg.off} disallowed`);
+  if (!hasConstOffset(reg) || reg.s.varOff.vLo !== 0 || reg.s.varOff.vHi !== 0) {
+    return reject(a.pc, 'ctx', `variable ctx access var_off=${formatTnum(reg.s.varOff)} disallowed`);
+  }
+  const res = ctxAccess(env.progType, off, a.size, a.write);
+  if (!res.ok) return reject(a.pc, 'ctx', `invalid bpf_context access off=${off} size=${a.size}`);
+  if (!a.write && a.valueRegno >= 0) {
+    st.cur.regs[a.valueRegno] = res.yields ? pointerReg(res.yields) : unknownScalar();
+  }
+  return undefined;
+}
+
+function stackAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+  if (!hasConstOffset(reg)) {
+    return reject(a.pc, 'unsupported', `R${a.regno} variable-offset stack access is not modelled by this verifier yet`);
+  }
+  const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
+  if (at < -MAX_BPF_STACK || at + a.size > 0) {
+    return reject(a.pc, 'stack', `invalid${a.write ? ' write to' : ' read from'} stack R${a.regno} off=${at} size=${a.size}`);
+  }
+  const stack = st.cur.stack;
+  growStack(stack, at);
+  return a.write ? stackWrite(env, st, a, at) : stackRead(st, a, at);
+}
+
+function stackWrite(env: VerifyEnv, st: VerifierState, a: Access, at: number): CheckResult {
+  const stack = st.cur.stack;
+  const value = a.valueRegno >= 0 ? st.cur.regs[a.valueRegno] : undefined;
+  const aligned = at % 8 === 0;
+  if (value && aligned && value.type === 'scalar') { spillScalar(env, st, value, at, a.size); return undefined; }
+  if (!value && aligned && a.imm !== undefined) { spillRegister(stack, at, constScalar(BigInt(a.imm)), a.size); return undefined; }
+  if (value && value.type !== 'scalar') {
+    if (a.size !== 8) return reject(a.pc, 'spill', 'invalid size of register spill');
+    spillRegister(stack, at, value, 8);
+    return undefined;
+  }
+  const zero = (value && isZero(value)) || (!value && a.imm === 0);
+  markBytes(stack, at, a.size, zero ? Slot.Zero : Slot.Misc);
+  return undefined;
+}
+
+/** A scalar spill links the stack copy with the register when the value fits the slot bytes. */
+function spillScalar(env: VerifyEnv, st: VerifierState, value: RegState, at: number, size: number): void {
+  const fits = fls64(value.s.umaxHi, value.s.umaxLo) <= size * 8;
+  if (fits) {
+    if (value.linkDelta !== undefined) clearLink(value);
+    if (value.id === 0 && !isConst(value.s, false)) value.id = newId(env);
+  }
+  spillRegister(st.cur.stack, at, value, size);
+  if (!fits) clearLink(st.cur.stack.spills[slotOf(at)]!);
+}
+
+function isZero(r: RegState): boolean {
+  return r.type === 'scalar' && hasConstOffset(r) && r.s.varOff.vHi === 0 && r.s.varOff.vLo === 0;
+}
+
+function stackRead(st: VerifierState, a: Access, at: number): CheckResult {
+  const stack = st.cur.stack;
+  const spi = slotOf(at);
+  const spill = stack.types[byteIndex(-(spi + 1) * 8) + 7] === Slot.Spill ? stack.spills[spi] : undefined;
+  const regs = st.cur.regs;
+  if (spill) {
+    const whole = fullSpill(stack, spi);
+    if (whole && a.size === 8) {
+      if (a.valueRegno >= 0) regs[a.valueRegno] = regClone(whole);
+      return undefined;
+    }
+    if (spill.type !== 'scalar') return reject(a.pc, 'fill', 'invalid size of register fill');
+    if (a.valueRegno < 0) return undefined;
+    let spillSize = 0;
+    for (let k = 7; k >= 0 && stack.types[byteIndex(-(spi + 1) * 8) + k] === Slot.Spill; k--) spillSize++;
+    if (a.size <= spillSize && at % 8 === 0) {
+      const r = regClone(spill);
+      if (spill.s.umaxHi !== 0 || a.size < 4) r.id = 0; // narrowing fill breaks the link (approximation of get_reg_width)
+      regs[a.valueRegno] = r;
+      return undefined;
+    }
+  }
+  if (a.valueRegno < 0) return undefined;
+  let zeros = 0;
+  for (let k = 0; k < a.size; k++) if (stack.types[byteIndex(at + k)] === Slot.Zero) zeros++;
+  const out = unknownScalar();
+  if (zeros === a.size) markKnown(out.s, 0, 0);
+  regs[a.valueRegno] = out;
+  return undefined;
+}

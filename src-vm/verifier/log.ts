@@ -1,0 +1,91 @@
+// The verifier log in the kernel's format (kernel/bpf/log.c and do_check's
+// printing): at level 2 every processed instruction as
+// `0: (61) r1 = *(u32 *)(r1 +0)          ; R1=pkt(r=0)` (the registers the
+// instruction touched), full states where paths start (`from 4 to 10: ...`),
+// pruned paths (`7: safe`), source lines (`; x = 1; @ file.c:3`), and the
+// closing statistics. Level 1 keeps the error and the statistics only.
+
+import { formatKernelInsn } from '../asm/disasmKernel';
+import type { Insn } from '../isa/insn';
+import { type LineTable, locationAt, verifierSourceLine } from '../elf/lineTable';
+import { formatReg } from './regState';
+import { formatStack } from './stackState';
+import { formatState, type VerifierState } from './state';
+
+export type LogLevel = 0 | 1 | 2;
+
+const LOG_ALIGNMENT = 40;
+const LOG_MIN_ALIGNMENT = 8;
+
+/** vlog_alignment: spaces after an instruction before its `;` state. */
+export function stateColumnPad(insnTextLength: number): number {
+  const pos = insnTextLength + 1;
+  const col = Math.ceil(Math.max(pos + LOG_MIN_ALIGNMENT / 2, LOG_ALIGNMENT) / LOG_MIN_ALIGNMENT) * LOG_MIN_ALIGNMENT;
+  return col - pos - 1;
+}
+
+export class VerifierLog {
+  readonly lines: string[] = [];
+  private lastSourceRecord = -1;
+
+  constructor(readonly level: LogLevel, private readonly insns: readonly Insn[], private readonly lineTable?: LineTable) {}
+
+  get verbose(): boolean {
+    return this.level >= 2;
+  }
+
+  /** The full state where a path starts: `0: R1=ctx() R10=fp0` or `from 4 to 10: ...`. */
+  pathStart(st: VerifierState, from: number | undefined): void {
+    if (!this.verbose) return;
+    const items = formatState(st).join(' ');
+    if (from !== undefined) {
+      this.lines.push('', `from ${from} to ${st.pc}: ${items}`);
+    }
+    this.lines.push(`${st.pc}: ${items}`);
+  }
+
+  pruned(pc: number): void {
+    if (this.verbose) this.lines.push(`${pc}: safe`);
+  }
+
+  /** The instruction line, with the touched registers and stack slots after it. */
+  insn(pc: number, st: VerifierState | undefined, touched: readonly number[], touchedSlot?: number): void {
+    if (!this.verbose) return;
+    this.sourceLine(pc);
+    const text = `${pc}: ${formatKernelInsn(this.insns, pc)}`;
+    if (!st) { this.lines.push(text); return; }
+    const f = st.cur;
+    const items = [...new Set(touched)].sort((a, b) => a - b)
+      .filter((r) => f.regs[r].type !== 'not_init')
+      .map((r) => `R${r}=${formatReg(f.regs[r], f.frameno)}`);
+    if (touchedSlot !== undefined) {
+      const slot = formatStack(f.stack, f.frameno).find((s) => s.startsWith(`fp${touchedSlot}=`));
+      if (slot) items.push(slot);
+    }
+    this.lines.push(items.length ? `${text}${' '.repeat(stateColumnPad(text.length))}; ${items.join(' ')}` : text);
+  }
+
+  private sourceLine(pc: number): void {
+    if (!this.lineTable) return;
+    const k = pc < this.lineTable.insnCount ? this.lineTable.recordOfSlot[pc] : -1;
+    if (k < 0 || k === this.lastSourceRecord) return;
+    this.lastSourceRecord = k;
+    const loc = locationAt(this.lineTable, pc);
+    if (loc) this.lines.push(verifierSourceLine(loc));
+  }
+
+  /** The failing instruction (always shown, as the kernel's log ends with it) and its message lines. */
+  error(pc: number, message: string, detail: readonly string[]): void {
+    if (this.level === 0) return;
+    this.sourceLine(pc);
+    this.lines.push(`${pc}: ${formatKernelInsn(this.insns, pc)}`);
+    this.lines.push(message, ...detail);
+  }
+
+  summary(stackDepths: readonly number[], stats: { processed: number; maxStatesPerInsn: number; totalStates: number; peakStates: number }): void {
+    if (this.level === 0) return;
+    this.lines.push(`stack depth ${stackDepths.join('+')}`);
+    this.lines.push(`processed ${stats.processed} insns (limit 1000000) max_states_per_insn ${stats.maxStatesPerInsn} ` +
+      `total_states ${stats.totalStates} peak_states ${stats.peakStates} mark_read 0`);
+  }
+}

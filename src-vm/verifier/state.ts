@@ -1,0 +1,142 @@
+// The verifier state along one path (the kernel's `bpf_verifier_state` and
+// `bpf_func_state`): call frames, each with eleven registers and a stack;
+// copying; the printed form; and `stateSubsumes`, the pruning test: a state
+// already verified safe covers the current one (regsafe/stacksafe, with an id
+// map as check_ids). Without precision tracking scalars must be contained in
+// the old range, which is sound but prunes less than the kernel.
+
+import { scalarToBig } from './bounds';
+import { formatReg, regClone, regEquals, RegState, notInit, pointerReg } from './regState';
+import { formatStack, MAX_BPF_STACK, Slot, stackClone, stackEquals, StackState } from './stackState';
+import { tnumIn } from './tnum';
+
+export const MAX_CALL_FRAMES = 8;
+
+export class FuncState {
+  regs: RegState[] = Array.from({ length: 11 }, notInit);
+  stack = new StackState();
+  constructor(readonly frameno: number, readonly callsite: number) {}
+}
+
+export class VerifierState {
+  frames: FuncState[] = [];
+  /** Unfinished paths through this state when it is a stored checkpoint. */
+  branches = 0;
+  parent: VerifierState | undefined = undefined;
+  /** Where the path continues (the kernel's insn_idx for a pushed state). */
+  pc = 0;
+  get cur(): FuncState {
+    return this.frames[this.frames.length - 1];
+  }
+}
+
+/** The state at a program's first instruction: R1 = ctx, R10 = fp0. */
+export function initialState(): VerifierState {
+  const st = new VerifierState();
+  const f = new FuncState(0, -1);
+  f.regs[1] = pointerReg('ctx');
+  f.regs[10] = pointerReg('stack');
+  st.frames.push(f);
+  return st;
+}
+
+export function stateClone(a: VerifierState): VerifierState {
+  const c = new VerifierState();
+  c.frames = a.frames.map((f) => {
+    const g = new FuncState(f.frameno, f.callsite);
+    g.regs = f.regs.map(regClone);
+    g.stack = stackClone(f.stack);
+    return g;
+  });
+  c.parent = a.parent;
+  c.pc = a.pc;
+  return c;
+}
+
+/** print_verifier_state: ` R1=ctx() R10=fp0 fp-8=...` items (registers that are initialised). */
+export function formatState(st: VerifierState): string[] {
+  const f = st.cur;
+  const items: string[] = [];
+  f.regs.forEach((r, i) => {
+    if (r.type !== 'not_init') items.push(`R${i}=${formatReg(r, f.frameno)}`);
+  });
+  items.push(...formatStack(f.stack, f.frameno));
+  return items;
+}
+
+/** check_ids: old ids map one-to-one onto current ids. */
+class IdMap {
+  private readonly fwd = new Map<number, number>();
+  private readonly back = new Map<number, number>();
+  check(oldId: number, curId: number): boolean {
+    if (!oldId && !curId) return true;
+    if (!oldId || !curId) return !oldId; // an old unlinked value covers a linked one
+    const f = this.fwd.get(oldId), b = this.back.get(curId);
+    if (f === undefined && b === undefined) {
+      this.fwd.set(oldId, curId);
+      this.back.set(curId, oldId);
+      return true;
+    }
+    return f === curId && b === oldId;
+  }
+}
+
+/** Every value `cur` may take is one `old` may take (range_within + tnum_in). */
+function scalarWithin(old: RegState, cur: RegState): boolean {
+  const o = scalarToBig(old.s), c = scalarToBig(cur.s);
+  return o.umin <= c.umin && c.umax <= o.umax && o.smin <= c.smin && c.smax <= o.smax &&
+    o.u32Min <= c.u32Min && c.u32Max <= o.u32Max && o.s32Min <= c.s32Min && c.s32Max <= o.s32Max &&
+    tnumIn(old.s.varOff, cur.s.varOff);
+}
+
+function regSafe(old: RegState, cur: RegState, ids: IdMap): boolean {
+  if (old.type === 'not_init') return true;
+  if (old.type !== cur.type) return false;
+  if (old.type === 'scalar') {
+    return scalarWithin(old, cur) && ids.check(old.id, cur.id) && old.linkDelta === cur.linkDelta;
+  }
+  if (old.maybeNull !== cur.maybeNull || old.off !== cur.off || old.map !== cur.map || old.memSize !== cur.memSize ||
+    old.frameno !== cur.frameno || old.refObjId !== cur.refObjId) return false;
+  if ((old.type === 'pkt' || old.type === 'pkt_meta') && (old.range > cur.range || (old.range < 0) !== (cur.range < 0))) {
+    return false;
+  }
+  return scalarWithin(old, cur) && ids.check(old.id, cur.id);
+}
+
+function stackSafe(old: StackState, cur: StackState, ids: IdMap): boolean {
+  for (let i = MAX_BPF_STACK - old.allocated; i < MAX_BPF_STACK; i++) {
+    const o = old.types[i], c = cur.types[i];
+    if (o === Slot.Invalid) continue;
+    if (o === Slot.Misc && (c === Slot.Misc || c === Slot.Zero)) continue;
+    if (o !== c) return false;
+  }
+  for (let spi = 0; spi < old.allocated / 8; spi++) {
+    const o = old.spills[spi], c = cur.spills[spi];
+    const base = MAX_BPF_STACK - (spi + 1) * 8;
+    if (!o || old.types[base + 7] !== Slot.Spill) continue;
+    if (!c || !regSafe(o, c, ids)) return false;
+  }
+  return true;
+}
+
+/** The already-verified `old` covers `cur`: every path from cur is safe because it was from old. */
+export function stateSubsumes(old: VerifierState, cur: VerifierState): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  const ids = new IdMap();
+  for (let k = 0; k < old.frames.length; k++) {
+    const of = old.frames[k], cf = cur.frames[k];
+    if (of.callsite !== cf.callsite) return false;
+    for (let r = 0; r < 11; r++) if (!regSafe(of.regs[r], cf.regs[r], ids)) return false;
+    if (!stackSafe(of.stack, cf.stack, ids)) return false;
+  }
+  return true;
+}
+
+/** Exactly the same registers and stack in every frame (the kernel's loop detection test). */
+export function statesEqual(a: VerifierState, b: VerifierState): boolean {
+  if (a.frames.length !== b.frames.length) return false;
+  return a.frames.every((f, k) => {
+    const g = b.frames[k];
+    return f.callsite === g.callsite && f.regs.every((r, i) => regEquals(r, g.regs[i])) && stackEquals(f.stack, g.stack);
+  });
+}

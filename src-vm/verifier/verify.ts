@@ -1,0 +1,263 @@
+// The verifier's driver (the kernel's bpf_check/do_check): control flow first
+// (cfg.ts), then depth-first abstract interpretation of every path with a
+// worklist of forked states, pruning at the kernel's prune points against
+// states already verified (state.ts), loop detection, the 1,000,000 processed
+// instruction limit, and the log (log.ts). Returns a VerifierReport; only a
+// broken invariant of our own throws (InternalError).
+
+import type { Insn } from '../isa/insn';
+import { lddwImm64 } from '../isa/insn';
+import { type LineTable, locationAt } from '../elf/lineTable';
+import { checkCfg } from './cfg';
+import type { ProgType, VerifyEnv } from './env';
+import { reject, VerifierError } from './errors';
+import { VerifierLog, type LogLevel } from './log';
+import { constScalar, type MapRef, pointerReg } from './regState';
+import { formatState, initialState, stateClone, statesEqual, stateSubsumes, type VerifierState } from './state';
+import { checkAlu } from './checks/alu';
+import { checkHelperCall } from './checks/call';
+import { checkExit } from './checks/exit';
+import { checkCondJump } from './checks/jmp';
+import { checkAtomic, checkLoad, checkStore } from './checks/mem';
+import { checkWrite } from './checks/regCheck';
+
+export const INSN_LIMIT = 1_000_000;
+
+export interface VerifierProgram {
+  insns: readonly Insn[];
+  type: ProgType;
+  /** Maps an `r1 = map[...]` lddw refers to, by the index in its imm field. */
+  maps?: readonly MapRef[];
+  lineTable?: LineTable;
+  /** The object's license string: GPL-only helpers need a GPL-compatible one. */
+  license?: string;
+}
+
+export interface VerifierOptions {
+  logLevel?: LogLevel;
+  /** Keep the printed state before each instruction (at most 16 per instruction). */
+  recordStates?: boolean;
+}
+
+export interface VerifierErrorReport {
+  insnIdx: number;
+  message: string;
+  detail: string[];
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface VerifierReport {
+  verdict: 'accept' | 'reject';
+  error?: VerifierErrorReport;
+  log: string[];
+  processedInsns: number;
+  totalStates: number;
+  peakStates: number;
+  maxStatesPerInsn: number;
+  /** Bytes of stack per subprogram. */
+  stackDepth: number[];
+  statesAt?: Map<number, string[]>;
+}
+
+const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
+
+interface Pending { state: VerifierState; from: number }
+
+type StepOutcome = { next: number } | { done: true } | VerifierError;
+
+class Explorer {
+  readonly env: VerifyEnv;
+  readonly log: VerifierLog;
+  readonly prunePoints: boolean[];
+  private readonly stored: VerifierState[][] = [];
+  private readonly worklist: Pending[] = [];
+  processed = 0;
+  totalStates = 0;
+  maxStatesPerInsn = 0;
+  maxStack = 0;
+  private jmps = 0;
+  private lastCheckpointJmps = 0;
+  private lastCheckpointInsns = 0;
+  readonly statesAt?: Map<number, string[]>;
+
+  constructor(readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[]) {
+    this.env = { insns: program.insns, progType: program.type, maps: program.maps ?? [], idGen: 0, forks: [] };
+    this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
+    this.prunePoints = prunePoints;
+    if (opts.recordStates) this.statesAt = new Map();
+  }
+
+  run(): VerifierError | undefined {
+    let cur: VerifierState | undefined = initialState();
+    this.log.pathStart(cur, undefined);
+    let from: number | undefined;
+    while (cur) {
+      if (++this.processed > INSN_LIMIT) {
+        return reject(cur.pc, 'too-large', `BPF program is too large. Processed ${this.processed} insn`);
+      }
+      const visit = this.prunePoints[cur.pc] ? this.visit(cur) : 'go';
+      if (visit instanceof VerifierError) return visit;
+      if (visit === 'go') {
+        if (from !== undefined) this.log.pathStart(cur, from);
+        this.record(cur);
+        const out = this.step(cur);
+        if (out instanceof VerifierError) return out;
+        for (const fork of this.env.forks.splice(0)) this.push(fork, cur.pc);
+        if ('next' in out) { cur.pc = out.next; from = undefined; continue; }
+      } else {
+        this.log.pruned(cur.pc);
+      }
+      this.finishPath(cur);
+      const nextPath = this.worklist.pop();
+      cur = nextPath?.state;
+      from = nextPath?.from;
+    }
+    return undefined;
+  }
+
+  private record(st: VerifierState): void {
+    if (!this.statesAt) return;
+    const list = this.statesAt.get(st.pc) ?? [];
+    if (list.length < 16) list.push(formatState(st).join(' '));
+    this.statesAt.set(st.pc, list);
+  }
+
+  private push(fork: VerifierState, from: number): void {
+    if (fork.parent) fork.parent.branches++;
+    this.worklist.push({ state: fork, from });
+  }
+
+  private finishPath(st: VerifierState): void {
+    this.maxStack = Math.max(this.maxStack, st.frames[0].stack.allocated);
+    for (let p = st.parent; p; p = p.parent) {
+      if (--p.branches > 0) break;
+    }
+  }
+
+  /** is_state_visited: 'prune' when a verified state covers cur, else maybe store a checkpoint. */
+  private visit(cur: VerifierState): 'prune' | 'go' | VerifierError {
+    const list = this.stored[cur.pc] ?? (this.stored[cur.pc] = []);
+    this.maxStatesPerInsn = Math.max(this.maxStatesPerInsn, list.length);
+    for (const old of list) {
+      if (old.branches === 0) {
+        if (stateSubsumes(old, cur)) return 'prune';
+      } else if (statesEqual(old, cur)) {
+        return reject(cur.pc, 'loop', `infinite loop detected at insn ${cur.pc}`);
+      }
+    }
+    if (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8) {
+      const cp = stateClone(cur);
+      cp.branches = 1;
+      cp.parent = cur.parent;
+      cur.parent = cp;
+      list.push(cp);
+      this.totalStates++;
+      this.lastCheckpointJmps = this.jmps;
+      this.lastCheckpointInsns = this.processed;
+    }
+    return 'go';
+  }
+
+  private step(st: VerifierState): StepOutcome {
+    const pc = st.pc;
+    const i = this.program.insns[pc];
+    const cls = i.code & 7;
+    if (cls === 0x05 || cls === 0x06) { this.jmps++; return this.stepJump(st, pc, i); }
+    const err = this.stepPlain(st, pc, i, cls);
+    if (err) return err;
+    this.logInsn(st, pc, i);
+    return { next: pc + (i.code === 0x18 ? 2 : 1) };
+  }
+
+  private stepPlain(st: VerifierState, pc: number, i: Insn, cls: number): VerifierError | undefined {
+    switch (cls) {
+      case 0x04: case 0x07: return checkAlu(this.env, st, pc, i);
+      case 0x01: return checkLoad(this.env, st, pc, i);
+      case 0x02: return checkStore(this.env, st, pc, i);
+      case 0x03: return (i.code & 0xe0) === 0xc0 ? checkAtomic(this.env, st, pc, i) : checkStore(this.env, st, pc, i);
+      default: return i.code === 0x18 ? this.stepLddw(st, pc, i) : reject(pc, 'unsupported', `legacy packet access (LD_ABS/LD_IND) is not modelled by this verifier yet`);
+    }
+  }
+
+  private stepLddw(st: VerifierState, pc: number, i: Insn): VerifierError | undefined {
+    const err = checkWrite(pc, i.dst);
+    if (err) return err;
+    const regs = st.cur.regs;
+    if (i.src === 0) { regs[i.dst] = constScalar(lddwImm64(this.program.insns, pc)); return undefined; }
+    const map = this.env.maps[i.imm];
+    if ((i.src !== 1 && i.src !== 2) || !map) return reject(pc, 'map-fd', `fd ${i.imm} is not pointing to valid bpf_map`);
+    const r = pointerReg(i.src === 1 ? 'map_ptr' : 'map_value', i.src === 2 ? this.program.insns[pc + 1].imm : 0);
+    r.map = map;
+    regs[i.dst] = r;
+    return undefined;
+  }
+
+  private stepJump(st: VerifierState, pc: number, i: Insn): StepOutcome {
+    const op = i.code & 0xf0;
+    if (op === 0x90) { // exit
+      const err = checkExit(st, pc);
+      if (err) return err;
+      this.log.insn(pc, undefined, []);
+      return { done: true };
+    }
+    if (op === 0x80) {
+      if (i.src !== 0) return reject(pc, 'unsupported', i.src === 1 ? 'bpf-to-bpf calls are not modelled by this verifier yet' : 'kfunc calls are not modelled by this verifier yet');
+      const gpl = GPL_COMPATIBLE.has(this.program.license ?? '');
+      const err = checkHelperCall(this.env, st, pc, i, gpl);
+      if (err) return err;
+      this.log.insn(pc, st, [0]);
+      return { next: pc + 1 };
+    }
+    if (op === 0x00) { this.log.insn(pc, undefined, []); return { next: pc + 1 + ((i.code & 7) === 0x06 ? i.imm : i.off) }; }
+    if (op === 0xe0) return reject(pc, 'unsupported', 'may_goto is not modelled by this verifier yet');
+    const res = checkCondJump(this.env, st, pc, i);
+    if ('error' in res) return res.error;
+    this.log.insn(pc, st, (i.code & 0x08) ? [i.dst, i.src] : [i.dst]);
+    return res;
+  }
+
+  private logInsn(st: VerifierState, pc: number, i: Insn): void {
+    if (!this.log.verbose) return;
+    const cls = i.code & 7;
+    const useX = (i.code & 0x08) !== 0;
+    const touched = cls === 0x01 ? [i.dst, i.src] : cls === 0x02 ? [i.dst] : cls === 0x03 ? [i.dst, i.src] : useX ? [i.dst, i.src] : [i.dst];
+    const base = cls === 0x01 ? st.cur.regs[i.src] : st.cur.regs[i.dst];
+    const slot = (cls === 0x02 || cls === 0x03) && base.type === 'stack' ? Math.floor((base.off + i.off) / 8) * 8 : undefined;
+    this.log.insn(pc, st, touched, slot);
+  }
+}
+
+/** Verifies one program as the kernel would (privileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN). */
+export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = {}): VerifierReport {
+  const cfg = checkCfg(program.insns);
+  const explorer = new Explorer(program, opts, cfg.prunePoints);
+  const err = cfg.errors.length > 0
+    ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message)
+    : explorer.run();
+  if (err) {
+    if (cfg.errors.length > 0) explorer.log.lines.push(err.message, ...err.trail);
+    else explorer.log.error(err.insnIdx, err.message, err.trail);
+  }
+  const stats = { processed: Math.min(explorer.processed, INSN_LIMIT + 1), maxStatesPerInsn: explorer.maxStatesPerInsn, totalStates: explorer.totalStates, peakStates: explorer.totalStates };
+  explorer.log.summary([explorer.maxStack], stats);
+  return {
+    verdict: err ? 'reject' : 'accept',
+    error: err && errorReport(err, program.lineTable),
+    log: explorer.log.lines,
+    processedInsns: stats.processed,
+    totalStates: stats.totalStates,
+    peakStates: stats.peakStates,
+    maxStatesPerInsn: stats.maxStatesPerInsn,
+    stackDepth: [explorer.maxStack],
+    statesAt: explorer.statesAt,
+  };
+}
+
+function errorReport(err: VerifierError, lineTable?: LineTable): VerifierErrorReport {
+  const loc = lineTable && locationAt(lineTable, err.insnIdx);
+  const report: VerifierErrorReport = { insnIdx: err.insnIdx, message: err.message, detail: [...err.trail] };
+  if (loc) { report.file = loc.fileName; report.line = loc.line; report.column = loc.column; }
+  return report;
+}
