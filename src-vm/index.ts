@@ -48,6 +48,12 @@ export {
   type CoreAccessor, type CoreReloInput, type CoreSpec, type CoreSpecResult,
 } from './elf/btfCoreSpec';
 export type { CoreReloBasis } from './elf/btfCoreKinds';
+// CO-RE relocations applied against a target BTF as libbpf does (also: loadObject's `targetBtf` option)
+export {
+  functionsOfPrograms, poisonedRelocationLog, relocateCore, type CoreFunction, type CoreOptions,
+} from './elf/coreRelocate';
+export { POISON_HELPER_ID } from './elf/corePatch';
+export { essentialName } from './elf/coreCandidates';
 export {
   baseName, buildLineTable, locationAt, sliceLineInfo, sourceAnnotations, verifierSourceLine,
   type LineRecord, type LineTable, type LineTableOptions, type SourceLocation,
@@ -56,7 +62,7 @@ export {
 // Objects as libbpf sees them: programs, maps, externs after relocation and subprogram linking
 export { loadObject, type LoadOptions } from './elf/loader';
 export type {
-  ExternDef, ExternRef, InitSlot, KconfigValueType, LoadedObject, LoadedProgram, MapDef, MapKind, MapRef, PendingCoreRelo,
+  AppliedCoreRelo, ExternDef, ExternRef, InitSlot, KconfigValueType, LoadedObject, LoadedProgram, MapDef, MapKind, MapRef, PendingCoreRelo,
   SlotFuncInfo, SourceRange, SourceSlot, SubprogramPlacement,
 } from './elf/loadedObject';
 export { sourceSlotOf } from './elf/programs';
