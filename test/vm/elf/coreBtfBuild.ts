@@ -1,7 +1,8 @@
 // Test helper for the CO-RE unit suites: hand-built BTFs with the kinds
 // CO-RE cares about (bitfield members, enums of both widths, forward
 // declarations, floats), parsed into a Btf; and one relocation resolved
-// against a target with a fresh session, returning libbpf's log.
+// against a target with a fresh session, returning libbpf's log; and a small
+// hand-built "kernel" with the types the CO-RE fixtures name.
 
 import assert from 'node:assert/strict';
 import { parseBtf, type Btf } from '../../../src-vm/elf/btf';
@@ -85,4 +86,35 @@ export function resolveOne(local: Btf, target: Btf, typeId: number, accessString
 export function resolved(r: Resolved): Resolution {
   assert.ok(typeof r.result !== 'number', `expected a resolution, got errno ${String(r.result)}:\n${r.log.join('\n')}`);
   return r.result;
+}
+
+export interface FakeKernel {
+  btf: Btf;
+  /** The BTF's bytes (for mutation). */
+  bytes: Uint8Array;
+  taskStruct: number;
+}
+
+/** A "kernel" with the types the fixtures name, laid out differently from the fixtures' local types. */
+export function fakeKernel(opts: { twoSyscallTps?: boolean } = {}): FakeKernel {
+  const b = new CoreBtfBuilder();
+  const int = b.int('int');
+  const uint = b.int('unsigned int', 4, false);
+  const long = b.int('long', 8);
+  const ulong = b.int('unsigned long', 8, false);
+  const taskStruct = b.nextId + 1;
+  const taskPtr = b.ref('PTR', taskStruct);
+  b.composite('task_struct', 24, [['__state', uint, 0], ['pid', int, 32], ['tgid', int, 64], ['real_parent', taskPtr, 128]]);
+  const listHead = b.nextId + 1;
+  const listPtr = b.ref('PTR', listHead);
+  b.composite('list_head', 16, [['next', listPtr, 0], ['prev', listPtr, 64]]);
+  b.enum32('bpf_func_id', [['BPF_FUNC_unspec', 0], ['BPF_FUNC_ringbuf_output', 130]]);
+  const iter = b.composite('', 8, [['x', uint, 0], ['depth', int, 34, 30]]);
+  const anon = b.composite('', 8, [['iter', iter, 0]], 'UNION');
+  b.composite('bpf_reg_state', 16, [['type', int, 0], ['', anon, 64]]);
+  const entry = b.composite('trace_entry', 8, [['type', b.int('unsigned short', 2, false), 0], ['pid', int, 32]]);
+  b.composite('trace_event_raw_sys_enter', 64, [['ent', entry, 0], ['id', long, 64], ['args', b.arrayOf(ulong, 6), 128]]);
+  b.composite('syscall_tp_t', 24, [['ent', entry, 0], ['syscall_nr', int, 64], ['ret', ulong, 128]]);
+  if (opts.twoSyscallTps !== false) b.composite('syscall_tp_t', 64, [['ent', entry, 0], ['syscall_nr', int, 64], ['args', b.arrayOf(ulong, 6), 128]]);
+  return { btf: b.btf(), bytes: b.bytes(), taskStruct };
 }

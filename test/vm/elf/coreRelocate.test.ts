@@ -8,43 +8,13 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Btf } from '../../../src-vm/elf/btf';
 import { lddwImm64 } from '../../../src-vm/isa/insn';
 import { loadObject } from '../../../src-vm/elf/loader';
 import type { LoadedProgram } from '../../../src-vm/elf/loadedObject';
 import { POISON_HELPER_ID } from '../../../src-vm/elf/corePatch';
 import { functionsOfPrograms, poisonedRelocationLog, relocateCore } from '../../../src-vm/elf/coreRelocate';
-import { CoreBtfBuilder } from './coreBtfBuild';
+import { fakeKernel, type FakeKernel } from './coreBtfBuild';
 import { committedCoreObject } from './coreFixtures';
-
-interface FakeKernel {
-  btf: Btf;
-  taskStruct: number;
-}
-
-/** A "kernel" with the types the fixtures name, laid out differently from the fixtures' local types. */
-function fakeKernel(opts: { twoSyscallTps?: boolean } = {}): FakeKernel {
-  const b = new CoreBtfBuilder();
-  const int = b.int('int');
-  const uint = b.int('unsigned int', 4, false);
-  const long = b.int('long', 8);
-  const ulong = b.int('unsigned long', 8, false);
-  const taskStruct = b.nextId + 1;
-  const taskPtr = b.ref('PTR', taskStruct);
-  b.composite('task_struct', 24, [['__state', uint, 0], ['pid', int, 32], ['tgid', int, 64], ['real_parent', taskPtr, 128]]);
-  const listHead = b.nextId + 1;
-  const listPtr = b.ref('PTR', listHead);
-  b.composite('list_head', 16, [['next', listPtr, 0], ['prev', listPtr, 64]]);
-  b.enum32('bpf_func_id', [['BPF_FUNC_unspec', 0], ['BPF_FUNC_ringbuf_output', 130]]);
-  const iter = b.composite('', 8, [['x', uint, 0], ['depth', int, 34, 30]]);
-  const anon = b.composite('', 8, [['iter', iter, 0]], 'UNION');
-  b.composite('bpf_reg_state', 16, [['type', int, 0], ['', anon, 64]]);
-  const entry = b.composite('trace_entry', 8, [['type', b.int('unsigned short', 2, false), 0], ['pid', int, 32]]);
-  b.composite('trace_event_raw_sys_enter', 64, [['ent', entry, 0], ['id', long, 64], ['args', b.arrayOf(ulong, 6), 128]]);
-  b.composite('syscall_tp_t', 24, [['ent', entry, 0], ['syscall_nr', int, 64], ['ret', ulong, 128]]);
-  if (opts.twoSyscallTps !== false) b.composite('syscall_tp_t', 64, [['ent', entry, 0], ['syscall_nr', int, 64], ['args', b.arrayOf(ulong, 6), 128]]);
-  return { btf: b.btf(), taskStruct };
-}
 
 /** What each relocation of core_flavors.bpf.o becomes against the fake kernel: `section#relo` -> outcome or value. */
 function flavorsExpected(k: FakeKernel): Record<string, bigint | 'poisoned'> {
