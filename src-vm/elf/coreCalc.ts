@@ -95,6 +95,40 @@ function isSigned(t: BtfType): boolean {
   return ((t.kind === 'ENUM' || t.kind === 'ENUM64') && t.signed) || (t.kind === 'INT' && (t.encoding & BTF_INT_SIGNED) !== 0);
 }
 
+/** Where a named field lies and how it is loaded: libbpf's bit/byte offset and size, bitfield or not. */
+interface FieldGeometry {
+  /** The field's type, modifiers skipped. */
+  type: BtfType;
+  bitfield: boolean;
+  bitOff: number;
+  bitSize: number;
+  byteOff: number;
+  byteSize: number;
+}
+
+/** The geometry of the field the spec's last (named) accessor reaches; a negative errno when there is none. */
+function fieldGeometry(ctx: CalcContext, btf: Btf, spec: CoreSpec): FieldGeometry | number {
+  const acc = spec.accessors[spec.accessors.length - 1];
+  const parent = btf.typeById(acc.typeId);
+  const member = parent?.kind === 'STRUCT' || parent?.kind === 'UNION' ? parent.members[acc.idx] : undefined;
+  const type = member && btf.resolveModifiers(member.type);
+  if (!member || !type) return EINVAL;
+  const bitOff = spec.bitOffset;
+  if (member.bitfieldSize > 0) {
+    const base = 'size' in type ? type.size : 0;
+    if (base === 0) return EINVAL;
+    const load = bitfieldLoad(bitOff, member.bitfieldSize, base);
+    if (!load) {
+      ctx.log.warn(`prog '${ctx.progName}': relo ${ctx.kind} at insn #${ctx.sectionInsnIdx} can't be satisfied for bitfield`);
+      return -ERRNO.E2BIG;
+    }
+    return { type, bitfield: true, bitOff, bitSize: member.bitfieldSize, ...load };
+  }
+  const size = btf.sizeOf(type.id);
+  if (size === undefined) return EINVAL;
+  return { type, bitfield: false, bitOff, bitSize: size * 8, byteOff: Math.floor(bitOff / 8), byteSize: size };
+}
+
 /** libbpf's bpf_core_calc_field_relo for one side; 0, or a negative errno (EUCLEAN asks for poisoning). */
 function fieldRelo(ctx: CalcContext, btf: Btf, spec: CoreSpec | undefined, side: Side, littleEndian: boolean): number {
   const name = kindName(ctx.kind);
@@ -103,54 +137,30 @@ function fieldRelo(ctx: CalcContext, btf: Btf, spec: CoreSpec | undefined, side:
     return 0;
   }
   if (!spec) return EUCLEAN;
-  const acc = spec.accessors[spec.accessors.length - 1];
-  if (acc.name === undefined) return indexFieldRelo(ctx, btf, spec, side);
-  const parent = btf.typeById(acc.typeId);
-  const member = parent?.kind === 'STRUCT' || parent?.kind === 'UNION' ? parent.members[acc.idx] : undefined;
-  const mt = member && btf.resolveModifiers(member.type);
-  if (!member || !mt) return EINVAL;
-  const bitOff = spec.bitOffset;
-  let bitSize = member.bitfieldSize;
-  const bitfield = bitSize > 0;
-  let byteOff: number;
-  let byteSize: number;
-  if (bitfield) {
-    const base = 'size' in mt ? mt.size : 0;
-    if (base === 0) return EINVAL;
-    const load = bitfieldLoad(bitOff, bitSize, base);
-    if (!load) {
-      ctx.log.warn(`prog '${ctx.progName}': relo ${ctx.kind} at insn #${ctx.sectionInsnIdx} can't be satisfied for bitfield`);
-      return -ERRNO.E2BIG;
-    }
-    ({ byteOff, byteSize } = load);
-  } else {
-    const size = btf.sizeOf(mt.id);
-    if (size === undefined) return EINVAL;
-    byteSize = size;
-    byteOff = Math.floor(bitOff / 8);
-    bitSize = byteSize * 8;
-  }
-  if (side.validate !== undefined) side.validate = !bitfield;
+  if (spec.accessors[spec.accessors.length - 1].name === undefined) return indexFieldRelo(ctx, btf, spec, side);
+  const g = fieldGeometry(ctx, btf, spec);
+  if (typeof g === 'number') return g;
+  if (side.validate !== undefined) side.validate = !g.bitfield;
   switch (name) {
     case 'byte_off':
-      side.val = BigInt(byteOff);
-      if (!bitfield) {
-        side.size = byteSize;
-        side.typeId = mt.id;
+      side.val = BigInt(g.byteOff);
+      if (!g.bitfield) {
+        side.size = g.byteSize;
+        side.typeId = g.type.id;
       }
       return 0;
     case 'byte_sz':
-      side.val = BigInt(byteSize);
+      side.val = BigInt(g.byteSize);
       return 0;
     case 'signed':
-      side.val = isSigned(mt) ? 1n : 0n;
+      side.val = isSigned(g.type) ? 1n : 0n;
       if (side.validate !== undefined) side.validate = true;
       return 0;
     case 'lshift_u64':
-      side.val = BigInt(littleEndian ? 64 - (bitOff + bitSize - byteOff * 8) : (8 - byteSize) * 8 + (bitOff - byteOff * 8));
+      side.val = BigInt(littleEndian ? 64 - (g.bitOff + g.bitSize - g.byteOff * 8) : (8 - g.byteSize) * 8 + (g.bitOff - g.byteOff * 8));
       return 0;
     case 'rshift_u64':
-      side.val = BigInt(64 - bitSize);
+      side.val = BigInt(64 - g.bitSize);
       if (side.validate !== undefined) side.validate = true;
       return 0;
     default:
