@@ -32,6 +32,12 @@ export function coreToolsMissing(): string | undefined {
 }
 
 let scratch: string | undefined;
+
+/** The scratch directory of this process's CO-RE builds (created on first use). */
+export function coreScratchDir(): string {
+  return scratchDirectory();
+}
+
 function scratchDirectory(): string {
   scratch ??= mkdtempSync(join(tmpdir(), 'ebpf-wb-core-'));
   return scratch;

@@ -11,17 +11,27 @@
 import assert from 'node:assert/strict';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { Insn } from '../../../src-vm/isa/insn';
-import { PSEUDO_LD } from '../../../src-vm/isa/opcodes';
+import { PSEUDO_CALL, PSEUDO_LD } from '../../../src-vm/isa/opcodes';
 import type { LoadedObject, LoadedProgram } from '../../../src-vm/elf/loadedObject';
 import { POISON_HELPER_ID } from '../../../src-vm/elf/corePatch';
 import { poisonedRelocationLog } from '../../../src-vm/elf/coreRelocate';
 import { libbpfOracle, runOracle, type OracleDump, type OracleProgram } from '../../kernel/libbpfOracle';
 import { kernelUnavailable } from '../../support/kernel';
+import { compileFixture } from './btfFixtures';
+import { fixtureObject } from './loaderFixtures';
 import {
-  cleanupCoreScratch, compileCoreFixture, coreToolsMissing, libbpfCoreLog, loadAgainstKernel, type CoreFixtureName,
+  cleanupCoreScratch, compileCoreFixture, coreScratchDir, coreToolsMissing, libbpfCoreLog, loadAgainstKernel,
 } from './coreFixtures';
 
 after(cleanupCoreScratch);
+
+/** The objects every program of which loads, by label: the CO-RE fixtures, the BTF.ext suite's and the loader's. */
+const LOADING: readonly [string, () => string][] = [
+  ['core_kernel', () => compileCoreFixture('core_kernel')],
+  ['core_flavors', () => compileCoreFixture('core_flavors')],
+  ['btf/core.bpf.c', () => compileFixture('core.bpf.c', coreScratchDir())],
+  ['objects/tracing.bpf.c', () => fixtureObject('tracing')],
+];
 
 /** Why this suite cannot run here, or the oracle. */
 function ready(t: TestContext): { path: string } | undefined {
@@ -42,17 +52,22 @@ function plain(i: Insn): string {
   return `code=${i.code.toString(16)} dst=${i.dst} src=${i.src} off=${i.off} imm=${i.imm}`;
 }
 
-/** Our slots, map references by name. */
+/** Our slots, map references and kfunc calls by name. */
 function ourSlots(obj: LoadedObject, p: LoadedProgram): string[] {
   const slots = p.insns.map(plain);
   for (const r of p.mapRefs) slots[r.insnIdx] = `ld_imm64 dst=${p.insns[r.insnIdx].dst} ${r.kind} ${obj.maps[r.mapIndex].name}`;
+  for (const r of p.externRefs) if (r.kind === 'call') slots[r.insnIdx] = `kfunc ${obj.externs[r.externIndex].name}`;
   return slots;
 }
 
-/** libbpf's slots, map fds by name. */
-function oracleSlots(dump: OracleDump, prog: OracleProgram): string[] {
+/** libbpf's slots, map fds by name, kfunc calls (kernel BTF ids) by the extern our loader names at that slot. */
+function oracleSlots(dump: OracleDump, prog: OracleProgram, obj: LoadedObject, ours: LoadedProgram): string[] {
   const byFd = new Map(dump.maps.map((m) => [m.fd, m.name]));
-  return prog.insns.map((i) => {
+  return prog.insns.map((i, n) => {
+    if (i.code === 0x85 && i.src === PSEUDO_CALL.KFUNC) {
+      const ref = ours.externRefs.find((r) => r.insnIdx === n && r.kind === 'call');
+      return ref ? `kfunc ${obj.externs[ref.externIndex].name}` : `kfunc btf id ${i.imm}`;
+    }
     if (i.code !== 0x18 || (i.src !== PSEUDO_LD.MAP_FD && i.src !== PSEUDO_LD.MAP_VALUE)) return plain(i);
     return `ld_imm64 dst=${i.dst} ${i.src === PSEUDO_LD.MAP_FD ? 'map' : 'value'} ${byFd.get(i.imm) ?? `fd ${i.imm}?`}`;
   });
@@ -65,7 +80,7 @@ function compareProgram(obj: LoadedObject, dump: OracleDump, name: string): { sl
   assert.ok(ours && theirs, `program '${name}' on both sides`);
   assert.deepEqual(ours.coreRelos, [], `program '${name}': every CO-RE relocation applied`);
   const a = ourSlots(obj, ours);
-  const b = oracleSlots(dump, theirs);
+  const b = oracleSlots(dump, theirs, obj, ours);
   assert.equal(a.length, b.length, `program '${name}': instruction count`);
   const diffs = a.flatMap((s, n) => (s === b[n] ? [] : [`slot ${n}: ours ${s} | libbpf ${b[n]}`]));
   assert.deepEqual(diffs, [], `program '${name}': instructions differ from libbpf's`);
@@ -88,15 +103,12 @@ function ourWarnings(diagnostics: readonly { message: string; code: string }[], 
     .filter((m) => !only || m.startsWith(`prog '${only}'`));
 }
 
-/** Fixtures whose every program loads: the whole object through libbpf at once. */
-const LOADING: readonly CoreFixtureName[] = ['core_kernel', 'core_flavors'];
-
 describe('CO-RE vs libbpf 1.1 on the live kernel (target /sys/kernel/btf/vmlinux)', () => {
-  for (const name of LOADING) {
+  for (const [name, compile] of LOADING) {
     test(`${name}: every program's instructions equal libbpf's after CO-RE, slot by slot`, (t) => {
       const oracle = ready(t);
       if (!oracle) return;
-      const path = compileCoreFixture(name);
+      const path = compile();
       const { value: obj, diagnostics } = loadAgainstKernel(path);
       assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
       const dump = runOracle(oracle, path, ['--all']);
@@ -156,10 +168,13 @@ describe('CO-RE vs libbpf 1.1 on the live kernel (target /sys/kernel/btf/vmlinux
 });
 
 describe('CO-RE log vs libbpf 1.1\'s (bpftool -d prog loadall)', () => {
-  for (const name of ['core_kernel', 'core_flavors', 'core_poison', 'core_ambiguous'] as const) {
+  const all: readonly [string, () => string][] = [
+    ...LOADING, ['core_poison', () => compileCoreFixture('core_poison')], ['core_ambiguous', () => compileCoreFixture('core_ambiguous')],
+  ];
+  for (const [name, compile] of all) {
     test(`${name}: every CO-RE log line libbpf prints, in order`, (t) => {
       if (!ready(t)) return;
-      const path = compileCoreFixture(name);
+      const path = compile();
       const ours = loadAgainstKernel(path).value.coreLog ?? [];
       const theirs = libbpfCoreLog(path).lines;
       assert.ok(theirs.length > 0, 'libbpf printed CO-RE lines');
