@@ -61,7 +61,7 @@ function pendingKey(p: PendingCoreRelo): string {
   return recordKey(p.section, { ...p, insnIdx: p.sectionInsnIdx });
 }
 
-/** Every function some program placed, with the code of its first copy (before CO-RE). */
+/** Every function some program placed, with the code of its first copy (the programs must not be CO-RE relocated yet). */
 export function functionsOfPrograms(programs: readonly LoadedProgram[]): CoreFunction[] {
   const seen = new Map<string, CoreFunction>();
   for (const p of programs) {
@@ -75,8 +75,31 @@ export function functionsOfPrograms(programs: readonly LoadedProgram[]): CoreFun
   return [...seen.values()];
 }
 
-function ownerOf(functions: readonly CoreFunction[], section: string, insnIdx: number): CoreFunction | undefined {
-  return functions.find((f) => f.section === section && insnIdx >= f.insnOffset && insnIdx < f.insnOffset + f.insns.length);
+/** Functions by section, each list sorted by offset, for finding a record's owner. */
+function functionIndex(functions: readonly CoreFunction[]): Map<string, CoreFunction[]> {
+  const index = new Map<string, CoreFunction[]>();
+  for (const f of functions) {
+    const list = index.get(f.section);
+    if (list) list.push(f);
+    else index.set(f.section, [f]);
+  }
+  for (const list of index.values()) list.sort((a, b) => a.insnOffset - b.insnOffset);
+  return index;
+}
+
+/** libbpf's find_prog_by_sec_insn: the function of `section` whose code holds slot `insnIdx`. */
+function ownerOf(index: Map<string, CoreFunction[]>, section: string, insnIdx: number): CoreFunction | undefined {
+  const list = index.get(section) ?? [];
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const f = list[mid];
+    if (insnIdx < f.insnOffset) hi = mid - 1;
+    else if (insnIdx >= f.insnOffset + f.insns.length) lo = mid + 1;
+    else return f;
+  }
+  return undefined;
 }
 
 function fail(state: PassState, errno: number, message: string): void {
@@ -116,6 +139,7 @@ function applyRecord(state: PassState, section: string, record: BtfCoreRelo, rel
 /** Walks the records in libbpf's order; records of non-autoload programs are returned for later. */
 function walkRecords(state: PassState, object: LoadedObject, functions: readonly CoreFunction[]): (() => void)[] {
   const { log } = state.session;
+  const index = functionIndex(functions);
   const deferred: (() => void)[] = [];
   const seen = new Set<string>();
   for (const sec of object.btfExt?.coreRelos ?? []) {
@@ -123,7 +147,7 @@ function walkRecords(state: PassState, object: LoadedObject, functions: readonly
     seen.add(sec.section);
     log.debug(`sec '${sec.section}': found ${sec.records.length} CO-RE relocations`);
     sec.records.forEach((record, i) => {
-      const fn = ownerOf(functions, sec.section, record.insnIdx);
+      const fn = ownerOf(index, sec.section, record.insnIdx);
       if (!fn) {
         log.debug(`sec '${sec.section}': skipping CO-RE relocation #${i} for insn #${record.insnIdx} belonging to eliminated weak subprogram`);
         return;
@@ -188,6 +212,12 @@ function relocateProgram(state: PassState, program: LoadedProgram): LoadedProgra
  */
 export function relocateCore(object: LoadedObject, target: Btf, opts: CoreOptions = {}): WithDiagnostics<LoadedObject> {
   if (!object.btf || !object.btfExt || object.btfExt.coreRelos.length === 0) return { value: object, diagnostics: [] };
+  if (object.coreLog) {
+    return {
+      value: object,
+      diagnostics: [{ severity: 'warning', code: 'core/already-relocated', message: 'the object\'s CO-RE relocations were already applied; load it again to apply them against another target' }],
+    };
+  }
   const log = new CoreLog();
   const state: PassState = {
     session: { localBtf: object.btf, target, targetName: opts.targetName ?? 'vmlinux', log, candidates: new Map() },

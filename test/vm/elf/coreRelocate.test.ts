@@ -119,6 +119,12 @@ describe('core_flavors.bpf.o against a hand-built kernel', () => {
     assert.deepEqual(again.diagnostics, diagnostics.filter((d) => d.code.startsWith('core/')));
   });
 
+  test('an object already relocated is left as it is, with a warning', () => {
+    const again = relocateCore(obj, fakeKernel({ twoSyscallTps: false }).btf);
+    assert.equal(again.value, obj);
+    assert.deepEqual(again.diagnostics.map((d) => d.code), ['core/already-relocated']);
+  });
+
   test('a program libbpf would not load is relocated after all the others, as if enabled last', () => {
     const functions = functionsOfPrograms(plain.value.programs).map((f) => (f.name === 'flavors' ? { ...f, autoload: false } : f));
     const log = relocateCore(plain.value, kernel.btf, { functions }).value.coreLog ?? [];
