@@ -23,6 +23,9 @@ export class VerifierState {
   /** Unfinished paths through this state when it is a stored checkpoint. */
   branches = 0;
   parent: VerifierState | undefined = undefined;
+  /** Pruning statistics of a stored checkpoint (the kernel's hit_cnt / miss_cnt). */
+  hits = 0;
+  misses = 0;
   /** Where the path continues (the kernel's insn_idx for a pushed state). */
   pc = 0;
   get cur(): FuncState {

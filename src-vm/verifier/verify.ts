@@ -93,12 +93,15 @@ class Explorer {
     let cur: VerifierState | undefined = initialState();
     this.log.pathStart(cur, undefined);
     let from: number | undefined;
+    // Errors found between instructions belong to the one the log showed last (the kernel's prev_insn_idx).
+    let prevPc = 0;
     while (cur) {
       if (++this.processed > INSN_LIMIT) {
-        return reject(cur.pc, 'too-large', `BPF program is too large. Processed ${this.processed} insn`);
+        return reject(prevPc, 'too-large', `BPF program is too large. Processed ${this.processed} insn`);
       }
-      const visit = this.prunePoints[cur.pc] ? this.visit(cur) : 'go';
+      const visit = this.prunePoints[cur.pc] ? this.visit(cur, from ?? prevPc) : 'go';
       if (visit instanceof VerifierError) return visit;
+      prevPc = cur.pc;
       if (visit === 'go') {
         if (from !== undefined) this.log.pathStart(cur, from);
         this.record(cur);
@@ -137,15 +140,18 @@ class Explorer {
   }
 
   /** is_state_visited: 'prune' when a verified state covers cur, else maybe store a checkpoint. */
-  private visit(cur: VerifierState): 'prune' | 'go' | VerifierError {
+  private visit(cur: VerifierState, prevPc: number): 'prune' | 'go' | VerifierError {
     const list = this.stored[cur.pc] ?? (this.stored[cur.pc] = []);
     this.maxStatesPerInsn = Math.max(this.maxStatesPerInsn, list.length);
-    for (const old of list) {
+    for (let k = 0; k < list.length; k++) {
+      const old = list[k];
       if (old.branches === 0) {
-        if (stateSubsumes(old, cur)) return 'prune';
+        if (stateSubsumes(old, cur)) { old.hits++; return 'prune'; }
       } else if (statesEqual(old, cur)) {
-        return reject(cur.pc, 'loop', `infinite loop detected at insn ${cur.pc}`);
+        return reject(prevPc, 'loop', `infinite loop detected at insn ${cur.pc}`);
       }
+      // The kernel forgets states that keep failing to match (miss_cnt > hit_cnt * 3 + 3).
+      if (++old.misses > old.hits * 3 + 3) list.splice(k--, 1);
     }
     if (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8) {
       const cp = stateClone(cur);
@@ -224,7 +230,7 @@ class Explorer {
     const useX = (i.code & 0x08) !== 0;
     const touched = cls === 0x01 ? [i.dst, i.src] : cls === 0x02 ? [i.dst] : cls === 0x03 ? [i.dst, i.src] : useX ? [i.dst, i.src] : [i.dst];
     const base = cls === 0x01 ? st.cur.regs[i.src] : st.cur.regs[i.dst];
-    const slot = (cls === 0x02 || cls === 0x03) && base.type === 'stack' ? Math.floor((base.off + i.off) / 8) * 8 : undefined;
+    const slot = (cls <= 0x03 && i.code !== 0x18) && base.type === 'stack' ? Math.floor((base.off + i.off) / 8) * 8 : undefined;
     this.log.insn(pc, st, touched, slot);
   }
 }

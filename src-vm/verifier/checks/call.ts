@@ -11,7 +11,6 @@ import { helperProtoById, helperProtoFor, type HelperProtoShape } from '../helpe
 import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { hasConstOffset, isPktPointer, type MapRef, notInit, pointerReg, RegState, regTypeName, unknownScalar } from '../regState';
-import { markKnown } from '../bounds';
 import { growStack, MAX_BPF_STACK } from '../stackState';
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
@@ -73,9 +72,10 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       return helperMemAccess(st, pc, regno, size, false);
     }
     case 'ARG_PTR_TO_MEM':
+    case 'ARG_PTR_TO_UNINIT_MEM':
       if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
       meta.memRegno = regno;
-      meta.memWrite = flags.includes('MEM_UNINIT') || flags.includes('MEM_WRITE');
+      meta.memWrite = base === 'ARG_PTR_TO_UNINIT_MEM' || flags.includes('MEM_UNINIT') || flags.includes('MEM_WRITE');
       return undefined;
     case 'ARG_CONST_SIZE':
     case 'ARG_CONST_SIZE_OR_ZERO':
@@ -122,7 +122,7 @@ function helperMemAccess(st: VerifierState, pc: number, regno: number, size: num
     }
     const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
     if (at < -MAX_BPF_STACK || at + size > 0) {
-      return reject(pc, 'stack', `invalid indirect access to stack R${regno} off=${at} size=${size}`);
+      return reject(pc, 'stack', `invalid ${write ? 'write to' : 'read from'} stack R${regno} off=${at} size=${size}`);
     }
     growStack(st.cur.stack, at);
     return undefined;
@@ -151,7 +151,6 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
       return undefined;
     case 'RET_PTR_TO_MAP_VALUE_OR_NULL': {
       const r0 = pointerReg('map_value');
-      markKnown(r0.s, 0, 0);
       r0.map = meta.map;
       r0.maybeNull = true;
       r0.id = newId(env);

@@ -25,7 +25,8 @@ const XDP_MD: readonly CtxField[] = [
   { name: 'data_meta', off: 8, size: 4, yields: 'pkt_meta' },
   { name: 'ingress_ifindex', off: 12, size: 4 },
   { name: 'rx_queue_index', off: 16, size: 4 },
-  { name: 'egress_ifindex', off: 20, size: 4 },
+  // egress_ifindex (off 20) exists only for programs attached to a devmap (expected attach type), not modelled.
+  { name: 'egress_ifindex', off: 20, size: 4, hiddenFrom: ['xdp'] },
 ];
 
 const TC: ProgType[] = ['sched_cls', 'sched_act'];
@@ -53,8 +54,17 @@ const SK_BUFF: readonly CtxField[] = [
   { name: 'gso_size', off: 176, size: 4 },
 ];
 
-const LAYOUTS: Readonly<Record<ProgType, readonly CtxField[]>> = {
-  xdp: XDP_MD, socket_filter: SK_BUFF, sched_cls: SK_BUFF, sched_act: SK_BUFF,
+interface CtxLayout {
+  fields: readonly CtxField[];
+  /** Loads narrower than a scalar field are allowed (bpf_ctx_narrow_access_ok); xdp_md wants exactly 4 bytes. */
+  narrowLoads: boolean;
+}
+
+const LAYOUTS: Readonly<Record<ProgType, CtxLayout>> = {
+  xdp: { fields: XDP_MD, narrowLoads: false },
+  socket_filter: { fields: SK_BUFF, narrowLoads: true },
+  sched_cls: { fields: SK_BUFF, narrowLoads: true },
+  sched_act: { fields: SK_BUFF, narrowLoads: true },
 };
 
 export type CtxAccess = { ok: true; yields?: CtxField['yields'] } | { ok: false };
@@ -62,7 +72,8 @@ export type CtxAccess = { ok: true; yields?: CtxField['yields'] } | { ok: false 
 /** is_valid_access for a fixed-offset ctx load or store of `size` bytes at `off`. */
 export function ctxAccess(prog: ProgType, off: number, size: number, write: boolean): CtxAccess {
   if (off < 0 || off % size !== 0) return { ok: false };
-  const field = LAYOUTS[prog].find((f) => off >= f.off && off < f.off + f.size);
+  const layout = LAYOUTS[prog];
+  const field = layout.fields.find((f) => off >= f.off && off < f.off + f.size);
   if (!field || field.hiddenFrom?.includes(prog)) return { ok: false };
   if (off + size > field.off + field.size) return { ok: false };
   if (write) {
@@ -70,5 +81,5 @@ export function ctxAccess(prog: ProgType, off: number, size: number, write: bool
   }
   if (field.yields) return size === field.size && off === field.off ? { ok: true, yields: field.yields } : { ok: false };
   // bpf_ctx_narrow_access_ok: 1, 2 or 4 byte loads aligned to their size inside a 4-byte field.
-  return size <= field.size ? { ok: true } : { ok: false };
+  return size === field.size || (layout.narrowLoads && size < field.size) ? { ok: true } : { ok: false };
 }

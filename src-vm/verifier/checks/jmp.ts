@@ -59,11 +59,14 @@ function isZeroScalar(r: RegState): boolean {
   return r.type === 'scalar' && isConst(r.s, false) && r.s.varOff.vHi === 0 && r.s.varOff.vLo === 0;
 }
 
+/** reg_not_null: pointer types known never to be NULL (ctx and stack pointers are not among them). */
+const NOT_NULL = new Set(['map_value', 'map_key', 'mem']);
+
 /** is_branch_taken: 1 jump, 0 fall through, -1 unknown. */
 function branchTaken(dst: RegState, src: RegState, cond: Cond, is32: boolean): 1 | 0 | -1 {
   if (dst.type === 'scalar' && src.type === 'scalar') return isBranchTaken(dst.s, src.s, cond, is32);
   const [ptr, other] = isPointer(dst) ? [dst, src] : [src, dst];
-  if (!is32 && isPointer(ptr) && !ptr.maybeNull && isZeroScalar(other) && ptr.type !== 'pkt_end') {
+  if (!is32 && NOT_NULL.has(ptr.type) && !ptr.maybeNull && isZeroScalar(other)) {
     if (cond === 'jeq') return 0;
     if (cond === 'jne') return 1;
   }

@@ -92,7 +92,8 @@ function checkAlignment(a: Access, reg: RegState): CheckResult {
   const total = reg.off + a.off + (hasConstOffset(reg) ? Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo)) : 0);
   if (hasConstOffset(reg) && total % a.size === 0) return undefined;
   if (!hasConstOffset(reg) && tnumIsAligned(reg.s.varOff, a.size) && (reg.off + a.off) % a.size === 0) return undefined;
-  return reject(a.pc, 'misaligned', `misaligned stack access off ${formatTnum(reg.s.varOff)}+${reg.off}+${a.off} size ${a.size}`);
+  const varOff = hasConstOffset(reg) ? String(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo)) : formatTnum(reg.s.varOff);
+  return reject(a.pc, 'misaligned', `misaligned stack access off ${varOff}+${reg.off}+${a.off} size ${a.size}`);
 }
 
 function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState): CheckResult {
@@ -181,9 +182,7 @@ function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
 }
 
 function stackAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
-  if (!hasConstOffset(reg)) {
-    return reject(a.pc, 'unsupported', `R${a.regno} variable-offset stack access is not modelled by this verifier yet`);
-  }
+  if (!hasConstOffset(reg)) return varStackAccess(st, a, reg, off);
   const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
   if (at < -MAX_BPF_STACK || at + a.size > 0) {
     return reject(a.pc, 'stack', `invalid${a.write ? ' write to' : ' read from'} stack R${a.regno} off=${at} size=${a.size}`);
@@ -191,6 +190,37 @@ function stackAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState
   const stack = st.cur.stack;
   growStack(stack, at);
   return a.write ? stackWrite(env, st, a, at) : stackRead(st, a, at);
+}
+
+/** Stack access through a pointer with a variable offset: bounds on both ends, then every byte it may touch. */
+function varStackAccess(st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+  const what = a.write ? ' write to' : ' read from';
+  const smin = toBigSigned(reg.s.sminHi, reg.s.sminLo), smax = toBigSigned(reg.s.smaxHi, reg.s.smaxLo);
+  if (smax >= BPF_MAX_VAR_OFF || smin <= -BPF_MAX_VAR_OFF) {
+    return reject(a.pc, 'stack', `invalid unbounded variable-offset${what} stack R${a.regno}`);
+  }
+  const minOff = Number(smin) + off, maxOff = Number(smax) + off + a.size;
+  if (minOff < -MAX_BPF_STACK || maxOff > 0) {
+    return reject(a.pc, 'stack', `invalid variable-offset${what} stack R${a.regno} var_off=${formatTnum(reg.s.varOff)} off=${off} size=${a.size}`);
+  }
+  const stack = st.cur.stack;
+  growStack(stack, minOff);
+  if (a.write) {
+    const value = a.valueRegno >= 0 ? st.cur.regs[a.valueRegno] : undefined;
+    const zero = (value && isZero(value)) || (!value && a.imm === 0);
+    for (let b = minOff; b < maxOff; b++) {
+      markBytes(stack, b, 1, zero && stack.types[byteIndex(b)] === Slot.Zero ? Slot.Zero : Slot.Misc);
+    }
+    return undefined;
+  }
+  if (a.valueRegno >= 0) {
+    let allZero = true;
+    for (let b = minOff; b < maxOff; b++) if (stack.types[byteIndex(b)] !== Slot.Zero) allZero = false;
+    const out = unknownScalar();
+    if (allZero) markKnown(out.s, 0, 0);
+    st.cur.regs[a.valueRegno] = out;
+  }
+  return undefined;
 }
 
 function stackWrite(env: VerifyEnv, st: VerifierState, a: Access, at: number): CheckResult {
