@@ -5,7 +5,7 @@
 // must equal the one libbpf prints (bpftool -d) line by line; libbpf's
 // warnings must be ours; a poisoned instruction the kernel reaches must be
 // where the kernel rejects the program, with the text libbpf puts in the
-// verifier log; and an object libbpf refuses must be refused by us with
+// verifier log (and where our verifier rejects it, for the types it knows); and an object libbpf refuses must be refused by us with
 // libbpf's message.
 
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import { PSEUDO_CALL, PSEUDO_LD } from '../../../src-vm/isa/opcodes';
 import type { LoadedObject, LoadedProgram } from '../../../src-vm/elf/loadedObject';
 import { POISON_HELPER_ID } from '../../../src-vm/elf/corePatch';
 import { poisonedRelocationLog } from '../../../src-vm/elf/coreRelocate';
+import { verifyProgram } from '../../../src-vm/verifier/verify';
 import { libbpfOracle, runOracle, type OracleDump, type OracleProgram } from '../../kernel/libbpfOracle';
 import { kernelUnavailable } from '../../support/kernel';
 import { compileFixture } from './btfFixtures';
@@ -146,6 +147,11 @@ describe('CO-RE vs libbpf 1.1 on the live kernel (target /sys/kernel/btf/vmlinux
       assert.ok(at >= 0, `program '${p.name}': the verifier log says '${first}':\n${log.slice(-8).join('\n')}`);
       assert.equal(log[at + 1], second);
       assert.equal(p.insns[poisoned[0].insnIdx].imm, POISON_HELPER_ID);
+      if (p.type === 'xdp') {
+        const ours = verifyProgram({ insns: p.insns, type: 'xdp', license: obj.license });
+        assert.deepEqual([ours.verdict, ours.error?.insnIdx, ours.error?.message], ['reject', poisoned[0].insnIdx, `invalid func unknown#${POISON_HELPER_ID}`],
+          'our verifier rejects it where the kernel does');
+      }
       assert.ok(diagnostics.some((d) => d.code === 'core/poisoned' && d.insnIdx === poisoned[0].insnIdx && d.message.startsWith(`program '${p.name}'`)));
     }
   });

@@ -15,6 +15,7 @@ import { POISON_HELPER_ID } from '../../../src-vm/elf/corePatch';
 import { functionsOfPrograms, poisonedRelocationLog, relocateCore } from '../../../src-vm/elf/coreRelocate';
 import { fakeKernel, type FakeKernel } from './coreBtfBuild';
 import { committedCoreObject } from './coreFixtures';
+import { verifyProgram } from '../../../src-vm/verifier/verify';
 
 /** What each relocation of core_flavors.bpf.o becomes against the fake kernel: `section#relo` -> outcome or value. */
 function flavorsExpected(k: FakeKernel): Record<string, bigint | 'poisoned'> {
@@ -147,6 +148,16 @@ describe('core_poison.bpf.o and core_ambiguous.bpf.o against a hand-built kernel
     assert.deepEqual(poisonedRelocationLog(p.coreApplied![0]),
       ['0: <invalid CO-RE relocation>', 'failed to resolve CO-RE relocation <byte_off> [10] struct trace_event_raw_sys_enter___signed.id (0:0 @ offset 0)']);
     for (const q of obj.programs) assert.deepEqual(q.coreApplied?.map((r) => r.outcome), ['poisoned'], `program '${q.name}'`);
+  });
+
+  test('a reachable poisoned instruction is where our verifier rejects the program, with the kernel\'s message', () => {
+    const { value: obj } = loadObject(committedCoreObject('core_poison'), { name: 'core_poison', targetBtf: kernel.btf });
+    const p = obj.programs.find((q) => q.name === 'xdp_missing_enumerator')!;
+    const poisoned = p.coreApplied!.filter((r) => r.outcome === 'poisoned');
+    assert.equal(poisoned.length, 1);
+    const report = verifyProgram({ insns: p.insns, type: 'xdp', license: obj.license });
+    assert.equal(report.verdict, 'reject');
+    assert.deepEqual([report.error?.insnIdx, report.error?.message], [poisoned[0].insnIdx, `invalid func unknown#${POISON_HELPER_ID}`]);
   });
 
   test('two answers for one relocation: errors with libbpf\'s text, the relocation left pending, the load refused', () => {
