@@ -11,7 +11,7 @@ import type { Insn } from './isa/insn';
 import { decodeInsns } from './isa/insn';
 import { readElf, sectionBytes } from './elf/elf';
 import { SHF, STT } from './elf/elfConstants';
-import { loadObject } from './elf/loader';
+import { loadObject, type LoadOptions } from './elf/loader';
 import type { LoadedProgram, MapDef } from './elf/loadedObject';
 
 export type Dialect = 'llvm' | 'conformance';
@@ -95,8 +95,8 @@ function programSection(program: LoadedProgram, maps: readonly MapDef[]): CodeSe
  * relocated); an object in which libbpf would find no program (code only in
  * `.text`) gives its executable sections as they are.
  */
-export function codeSectionsOfElf(bytes: Uint8Array): WithDiagnostics<CodeSection[]> {
-  const loaded = loadObject(bytes);
+export function codeSectionsOfElf(bytes: Uint8Array, options: LoadOptions = {}): WithDiagnostics<CodeSection[]> {
+  const loaded = loadObject(bytes, options);
   if (loaded.value.programs.length === 0) {
     const raw = rawSectionsOfElf(bytes);
     const loaderErrors = loaded.diagnostics.filter((d) => d.severity === 'error');

@@ -21,6 +21,8 @@ export interface DisasmArgs {
   /** The dialect to print in (default: kernel for object programs, llvm otherwise). */
   output?: OutputDialect;
   section?: string;
+  /** CO-RE target BTF for objects (default: the running kernel's). */
+  targetBtf?: string;
 }
 
 /** Slot index of each printed line (an `lddw` takes two slots and one line). */
@@ -77,7 +79,7 @@ function printSection(io: CliIo, section: CodeSection, output: OutputDialect): v
 }
 
 export function disasmCommand(io: CliIo, args: DisasmArgs): ExitCode {
-  const loaded = loadInput(io, args.file, args.dialect);
+  const loaded = loadInput(io, args.file, args.dialect, args.targetBtf);
   let sections = loaded.sections;
   if (args.section !== undefined) {
     const picked = pickSection(sections, args.section);

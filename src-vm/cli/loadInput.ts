@@ -6,6 +6,8 @@
 import { formatDiagnostic, type Diagnostic } from '../diagnostics';
 import { codeSections, codeSectionsOfElf, assembleSource, type CodeSection, type Dialect } from '../program';
 import { parseVectorFile } from '../conformance/vectorFile';
+import { parseBtf, type Btf } from '../elf/btf';
+import { objectNameFromPath } from '../elf/globalData';
 import { CliError, EXIT, readInput, type CliIo } from './io';
 
 export interface LoadedInput {
@@ -42,10 +44,31 @@ function loadVector(io: CliIo, file: string, text: string): LoadedInput {
   return { sections: codeSections(assembled.value.object), mem, dialect: 'conformance' };
 }
 
-export function loadInput(io: CliIo, file: string, dialect?: Dialect): LoadedInput {
+/** The running kernel's BTF: the CO-RE target libbpf would use on this machine. */
+export const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
+
+function readIfPresent(io: CliIo, path: string): Uint8Array | undefined {
+  try {
+    return io.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CO-RE target for objects: the file named, else the running kernel's BTF when readable, else none. */
+function coreTarget(io: CliIo, path: string | undefined): Btf | undefined {
+  const bytes = path !== undefined ? readInput(io, path) : readIfPresent(io, KERNEL_BTF);
+  if (!bytes) return undefined;
+  const parsed = parseBtf(bytes);
+  const error = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new CliError(EXIT.USAGE, `${path ?? KERNEL_BTF}: not usable as CO-RE target BTF: ${error.message}`);
+  return parsed.value;
+}
+
+export function loadInput(io: CliIo, file: string, dialect?: Dialect, targetBtfPath?: string): LoadedInput {
   const bytes = readInput(io, file);
   if (isElf(bytes)) {
-    const elf = codeSectionsOfElf(bytes);
+    const elf = codeSectionsOfElf(bytes, { name: objectNameFromPath(file), targetBtf: coreTarget(io, targetBtfPath) });
     requireClean(io, file, elf.diagnostics, 'reading the ELF object');
     return { sections: elf.value, dialect: 'elf' };
   }

@@ -59,21 +59,21 @@ export const COMMANDS: Record<string, Command> = {
     }),
   },
   disasm: {
-    usage: 'disasm FILE.o|FILE.s [--section NAME] [--dialect llvm|conformance] [--to llvm|kernel|conformance]',
-    options: { section: { type: 'string' }, to: { type: 'string' }, ...DIALECT },
+    usage: 'disasm FILE.o|FILE.s [--section NAME] [--target-btf FILE] [--dialect llvm|conformance] [--to llvm|kernel|conformance]',
+    options: { section: { type: 'string' }, to: { type: 'string' }, 'target-btf': { type: 'string' }, ...DIALECT },
     run: (io, v, p) => disasmCommand(io, {
-      file: oneFile('disasm', p), section: str(v.section), dialect: dialectOf(v.dialect), output: outputDialectOf(v.to),
+      file: oneFile('disasm', p), section: str(v.section), dialect: dialectOf(v.dialect), output: outputDialectOf(v.to), targetBtf: str(v['target-btf']),
     }),
   },
   run: {
-    usage: 'run FILE [--mem HEX | --mem-file F] [--budget N] [--section NAME] [--json] [--dialect llvm|conformance]',
+    usage: 'run FILE [--mem HEX | --mem-file F] [--budget N] [--section NAME] [--target-btf FILE] [--json] [--dialect llvm|conformance]',
     options: {
       mem: { type: 'string' }, 'mem-file': { type: 'string' }, budget: { type: 'string' },
-      section: { type: 'string' }, json: { type: 'boolean' }, ...DIALECT,
+      section: { type: 'string' }, 'target-btf': { type: 'string' }, json: { type: 'boolean' }, ...DIALECT,
     },
     run: (io, v, p) => runCommand(io, {
       file: oneFile('run', p), mem: str(v.mem), memFile: str(v['mem-file']), budget: budgetOf(v.budget),
-      section: str(v.section), json: v.json === true, dialect: dialectOf(v.dialect),
+      section: str(v.section), targetBtf: str(v['target-btf']), json: v.json === true, dialect: dialectOf(v.dialect),
     }),
   },
   conformance: {

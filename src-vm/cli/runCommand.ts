@@ -17,6 +17,8 @@ export interface RunArgs {
   memFile?: string;
   budget?: number;
   section?: string;
+  /** CO-RE target BTF for objects (default: the running kernel's). */
+  targetBtf?: string;
   json: boolean;
   dialect?: Dialect;
 }
@@ -48,7 +50,7 @@ function toJson(file: string, program: string, r: RunResult): RunJson {
 }
 
 export function runCommand(io: CliIo, args: RunArgs): ExitCode {
-  const loaded = loadInput(io, args.file, args.dialect);
+  const loaded = loadInput(io, args.file, args.dialect, args.targetBtf);
   const picked = pickSection(loaded.sections, args.section);
   if (!picked.section) throw new CliError(EXIT.USAGE, `${args.file}: ${picked.error?.message}`);
   const mem = inputMemory(io, args, loaded.mem);

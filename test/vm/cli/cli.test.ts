@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtBundle, REPO } from '../../support/build';
 import { BPFTOOL, kernelUnavailable, loadAll, scratchDir, testRun, unpin } from '../../support/kernel';
@@ -193,4 +193,17 @@ test('disasm of an object interleaves source lines exactly where the kernel veri
   }
   console.log(`# disasm: ${compared} kernel source-line annotations found in our listings`);
   assert.ok(compared > 20);
+});
+
+test('objects are CO-RE relocated against the running kernel BTF, or the --target-btf named', (t) => {
+  const obj = join(REPO, 'test/fixtures/core/core_flavors.bpf.o');
+  const bad = cli('disasm', obj, '--target-btf', 'README.md');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /README\.md: not usable as CO-RE target BTF: BTF magic/);
+  if (!existsSync('/sys/kernel/btf/vmlinux')) { t.skip('this kernel has no /sys/kernel/btf/vmlinux'); return; }
+  const r = cli('disasm', obj);
+  assert.equal(r.code, 0, r.err);
+  // The fixture's made-up field cannot exist in any kernel: libbpf poisons that load.
+  assert.match(r.err, /insn 34: failed to resolve CO-RE relocation <byte_off> \[21\] struct task_struct___local\.made_up_field/);
+  assert.match(r.out, /^34: \(85\) call unknown#195896080$/m);
 });
