@@ -9,7 +9,7 @@ import { sectionBytes } from './elf';
 import { STB, STT, STV } from './elfConstants';
 import { ElfReport, hex } from './elfReport';
 import type { Insn } from '../isa/insn';
-import { INSN_SIZE } from '../isa/insn';
+import { INSN_SIZE, decodeInsns } from '../isa/insn';
 import type { RelocDesc } from './relocations';
 
 export interface ProgramUnit {
@@ -34,28 +34,6 @@ export interface ProgramUnit {
   relocs: RelocDesc[];
   /** Slots (relative) whose relocation libbpf refuses: already reported, left as they are. */
   refused: Set<number>;
-}
-
-/**
- * Decodes instruction slots in the object's byte order. Big-endian objects
- * keep dst in the high nibble of the register byte (the bitfields flip).
- */
-export function decodeObjectInsns(bytes: Uint8Array, littleEndian: boolean): Insn[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = Math.floor(bytes.byteLength / INSN_SIZE);
-  const out: Insn[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const at = i * INSN_SIZE;
-    const regs = view.getUint8(at + 1);
-    out[i] = {
-      code: view.getUint8(at),
-      dst: littleEndian ? regs & 0x0f : regs >> 4,
-      src: littleEndian ? regs >> 4 : regs & 0x0f,
-      off: view.getInt16(at + 2, littleEndian),
-      imm: view.getInt32(at + 4, littleEndian),
-    };
-  }
-  return out;
 }
 
 function unitFor(elf: ElfFile, s: ElfSection, sectionInsns: Insn[], textIndex: number, symbolIndex: number): ProgramUnit {
@@ -113,7 +91,7 @@ export function collectUnits(elf: ElfFile, code: readonly ElfSection[], textInde
         `section ${sectionLabel(s)} holds ${Math.floor(s.size / INSN_SIZE)} instructions but no function symbol: libbpf finds no program in it`);
       continue;
     }
-    const insns = decodeObjectInsns(sectionBytes(elf, s), littleEndian);
+    const insns = decodeInsns(sectionBytes(elf, s), littleEndian);
     for (const i of symbols) {
       const sym = elf.symbols[i];
       if (!acceptable(s, sym.name, sym.value, sym.size, s.index === textIndex, sym.binding, report)) continue;

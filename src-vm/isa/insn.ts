@@ -35,8 +35,12 @@ export function isLddw(i: Insn): boolean {
   return i.code === LDDW_CODE;
 }
 
-/** Decodes slots without judging them; a trailing partial slot is ignored (see `validateProgram`). */
-export function decodeInsns(bytes: Uint8Array): Insn[] {
+/**
+ * Decodes slots without judging them; a trailing partial slot is ignored (see
+ * `validateProgram`). Big-endian objects keep dst in the high nibble of the
+ * register byte (the C bitfields flip with the byte order).
+ */
+export function decodeInsns(bytes: Uint8Array, littleEndian = true): Insn[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = Math.floor(bytes.byteLength / INSN_SIZE);
   const out: Insn[] = new Array(count);
@@ -45,10 +49,10 @@ export function decodeInsns(bytes: Uint8Array): Insn[] {
     const regs = view.getUint8(at + 1);
     out[i] = {
       code: view.getUint8(at),
-      dst: regs & 0x0f,
-      src: regs >> 4,
-      off: view.getInt16(at + 2, true),
-      imm: view.getInt32(at + 4, true),
+      dst: littleEndian ? regs & 0x0f : regs >> 4,
+      src: littleEndian ? regs >> 4 : regs & 0x0f,
+      off: view.getInt16(at + 2, littleEndian),
+      imm: view.getInt32(at + 4, littleEndian),
     };
   }
   return out;
