@@ -16,8 +16,10 @@ export type RegType =
 
 /** What the verifier knows about a map a register points to or into. */
 export interface MapRef {
+  /** The name the kernel knows (at most 15 characters). */
   name: string;
-  mapType: number;
+  /** libbpf's map type name, e.g. 'hash', 'array'. */
+  type: string;
   keySize: number;
   valueSize: number;
   maxEntries: number;

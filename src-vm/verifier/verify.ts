@@ -192,9 +192,11 @@ class Explorer {
     if (err) return err;
     const regs = st.cur.regs;
     if (i.src === 0) { regs[i.dst] = constScalar(lddwImm64(this.program.insns, pc)); return undefined; }
+    // BPF_PSEUDO_MAP_FD / _VALUE (1, 2) and the loader's fd-less BPF_PSEUDO_MAP_IDX / _IDX_VALUE (5, 6).
+    const isValue = i.src === 2 || i.src === 6;
     const map = this.env.maps[i.imm];
-    if ((i.src !== 1 && i.src !== 2) || !map) return reject(pc, 'map-fd', `fd ${i.imm} is not pointing to valid bpf_map`);
-    const r = pointerReg(i.src === 1 ? 'map_ptr' : 'map_value', i.src === 2 ? this.program.insns[pc + 1].imm : 0);
+    if (![1, 2, 5, 6].includes(i.src) || !map) return reject(pc, 'map-fd', `fd ${i.imm} is not pointing to valid bpf_map`);
+    const r = pointerReg(isValue ? 'map_value' : 'map_ptr', isValue ? this.program.insns[pc + 1].imm : 0);
     r.map = map;
     regs[i.dst] = r;
     return undefined;

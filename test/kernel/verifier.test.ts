@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { BPFTOOL, kernelUnavailable, loadAll, scratchDir, unpin } from '../support/kernel';
 import { runTool } from '../support/tools';
 import { VERIFIER_CASES } from '../vm/verifier/verifierCases';
+import { VERIFIER_C_CASES } from '../vm/verifier/verifierCCases';
+import { CLANG, compileCase, verifyObjectFile } from '../vm/verifier/verifierCHarness';
 import { caseObject, kernelOutcome, type Outcome, ourOutcome, sameOutcome, showOutcome, verifyCase } from '../vm/verifier/verifierHarness';
 
 function loggedOutcome(path: string): Outcome {
@@ -68,4 +70,32 @@ test('verifier: verdicts and first error lines agree with the live kernel', (t) 
   assert.deepEqual(verdictMismatch, [], 'verdicts must agree on every program');
   assert.deepEqual(tableStale, [], 'the case table must record what the kernel says');
   assert.ok(pct >= 95, `first error line agreement ${pct.toFixed(1)}% < 95%`);
+});
+
+test('verifier: C programs with maps agree with the live kernel', (t) => {
+  const why = kernelUnavailable() ?? (CLANG ? undefined : 'clang-19 is not installed');
+  if (why) { t.skip(why); return; }
+  const { dir, cleanup } = scratchDir();
+  const problems: string[] = [];
+  let rejects = 0, linesAgree = 0;
+  try {
+    for (const c of VERIFIER_C_CASES) {
+      const path = compileCase(c, dir);
+      const kernel = loggedOutcome(path);
+      const ours = ourOutcome(verifyObjectFile(path, c.name));
+      if (!sameOutcome(kernel, c.expect)) problems.push(`${c.name}: table says ${showOutcome(c.expect)}, kernel ${showOutcome(kernel)}`);
+      if ((kernel === 'accept') !== (ours === 'accept')) problems.push(`${c.name}: VERDICT kernel ${showOutcome(kernel)}; ours ${showOutcome(ours)}`);
+      else if (kernel !== 'accept') {
+        rejects++;
+        if (sameOutcome(kernel, ours)) linesAgree++;
+        else problems.push(`${c.name}: kernel ${showOutcome(kernel)}; ours ${showOutcome(ours)}`);
+      }
+    }
+  } finally {
+    cleanup();
+  }
+  console.log(`verifier C differential: ${VERIFIER_C_CASES.length} programs, first error line agreement ${linesAgree}/${rejects}`);
+  for (const p of problems) console.log(`  ${p}`);
+  assert.deepEqual(problems.filter((p) => p.includes('VERDICT') || p.includes('table says')), []);
+  assert.ok(rejects === 0 || linesAgree / rejects >= 0.95, `first error line agreement ${linesAgree}/${rejects} < 95%`);
 });

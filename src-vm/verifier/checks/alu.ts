@@ -5,7 +5,7 @@
 // (CAP_BPF + CAP_PERFMON): pointer leaks and speculation sanitising are allowed.
 
 import type { Insn } from '../../isa/insn';
-import { checkInvariants, isConst, markUnbounded32, markUnknown, Scalar, scalarFromImm, boundsSync } from '../bounds';
+import { boundsSync, checkInvariants, isConst, markUnbounded32, Scalar, scalarClone, scalarFromImm } from '../bounds';
 import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { clearLink, isPktPointer, regClone, RegState, regTypeName, unknownScalar } from '../regState';
@@ -14,7 +14,7 @@ import {
 } from '../scalarAlu';
 import { formatInvariantViolation } from '../scalarPrint';
 import { stateClone, type VerifierState } from '../state';
-import { tnumAdd, tnumIsConst, tnumSub } from '../tnum';
+import { tnumIsConst } from '../tnum';
 import { fls64, toBigSigned } from '../word64';
 import { checkRead, checkWrite } from './regCheck';
 
@@ -196,9 +196,10 @@ function movePointer(env: VerifyEnv, ptr: RegState, off: RegState, sub: boolean,
   if (known && fixed === (fixed | 0)) {
     out.off = fixed;
   } else {
-    const v = new Scalar();
-    markUnknown(v);
-    if (sub) tnumSub(v.varOff, ptr.s.varOff, off.s.varOff); else tnumAdd(v.varOff, ptr.s.varOff, off.s.varOff);
+    // The 64-bit bounds and var_off move as for scalars; the 32-bit ones are forgotten, then re-derived.
+    const v = scalarClone(ptr.s);
+    scalarAlu(v, off.s, sub ? 'sub' : 'add', false);
+    markUnbounded32(v);
     boundsSync(v);
     out.s = v;
     if (isPktPointer(ptr)) { out.id = newId(env); if (!sub || off.s.sminHi >= 0x80000000) out.range = 0; }

@@ -8,6 +8,11 @@ import { VERIFIER_CASES } from './verifierCases';
 import { ourOutcome, sameOutcome, showOutcome, verifyCase } from './verifierHarness';
 import { assemble } from '../../../src-vm/asm/assembler';
 import { verifyProgram } from '../../../src-vm/verifier/verify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VERIFIER_C_CASES } from './verifierCCases';
+import { CLANG, compileCase, verifyObjectFile } from './verifierCHarness';
 
 for (const c of VERIFIER_CASES) {
   test(`verifier case ${c.name}`, () => {
@@ -83,4 +88,17 @@ test('verifier: recorded states per instruction for hovers', () => {
   assert.deepEqual(report.log, []);
   assert.deepEqual(report.statesAt?.get(0), ['R1=ctx() R10=fp0']);
   assert.deepEqual(report.statesAt?.get(2), ['R0=1 R1=ctx() R10=fp0']);
+});
+
+test('verifier C cases (maps): our outcome is the recorded kernel outcome', (t) => {
+  if (!CLANG) { t.skip('clang-19 is not installed (apt-get install clang-19)'); return; }
+  const dir = mkdtempSync(join(tmpdir(), 'ebpf-wb-verifier-'));
+  try {
+    for (const c of VERIFIER_C_CASES) {
+      const ours = ourOutcome(verifyObjectFile(compileCase(c, dir), c.name));
+      assert.ok(sameOutcome(ours, c.expect), `${c.name}: expected ${showOutcome(c.expect)}, got ${showOutcome(ours)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,122 @@
+// C programs for the verifier rules that need maps (BTF-defined, so they are
+// compiled with clang-19 at test time): map lookups and their NULL checks,
+// map value bounds with constant and variable offsets, key and value
+// arguments of map helpers. `expect` is the live kernel's outcome (6.18,
+// root); instruction indexes are those of clang-19 -O2 output.
+
+import type { VerifierCase } from './verifierCases';
+
+export interface VerifierCCase {
+  name: string;
+  /** The body of the file after the common prelude (maps `hmap` u32 -> u64[2], `amap` array u32 -> 64 bytes). */
+  source: string;
+  expect: VerifierCase['expect'];
+}
+
+export const C_PRELUDE = `
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct val { __u64 a; __u64 b; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, struct val); } hmap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u8[64]); } amap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u64); __type(value, __u32); } wide SEC(".maps");
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+const rej = (insn: number, message: string): VerifierCase['expect'] => ({ insn, message });
+
+export const VERIFIER_C_CASES: readonly VerifierCCase[] = [
+  { name: 'lookup_checked', expect: 'accept', source: `
+SEC("xdp") int lookup_checked(struct xdp_md *ctx) {
+  __u32 key = 1;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  if (!v) return 0;
+  return v->b;
+}` },
+  { name: 'lookup_unchecked', expect: rej(7, "R0 invalid mem access 'map_value_or_null'"), source: `
+SEC("xdp") int lookup_unchecked(struct xdp_md *ctx) {
+  __u32 key = 1;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  return v->b;
+}` },
+  { name: 'value_past_end', expect: rej(10, 'invalid access to map value, value_size=16 off=16 size=8'), source: `
+SEC("xdp") int value_past_end(struct xdp_md *ctx) {
+  __u32 key = 1;
+  __u64 *v = bpf_map_lookup_elem(&hmap, &key);
+  if (!v) return 0;
+  return v[2];
+}` },
+  { name: 'value_write', expect: 'accept', source: `
+SEC("xdp") int value_write(struct xdp_md *ctx) {
+  __u32 key = 1;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  if (!v) return 0;
+  v->a = 7;
+  __sync_fetch_and_add(&v->b, 1);
+  return 0;
+}` },
+  { name: 'array_var_index_bounded', expect: 'accept', source: `
+SEC("xdp") int array_var_index_bounded(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  __u32 i = ctx->ingress_ifindex & 63;
+  return v[i];
+}` },
+  { name: 'array_var_index_off_by_one', expect: rej(12, 'invalid access to map value, value_size=64 off=64 size=1'), source: `
+SEC("xdp") int array_var_index_off_by_one(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  __u32 i = ctx->ingress_ifindex;
+  if (i > 64) return 0;
+  return v[i];
+}` },
+  { name: 'array_var_index_unbounded', expect: rej(11, 'R0 unbounded memory access, make sure to bounds check any such access'), source: `
+SEC("xdp") int array_var_index_unbounded(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  return v[ctx->ingress_ifindex];
+}` },
+  { name: 'update_from_stack', expect: 'accept', source: `
+SEC("xdp") int update_from_stack(struct xdp_md *ctx) {
+  __u32 key = ctx->rx_queue_index;
+  struct val v = { 1, 2 };
+  bpf_map_update_elem(&hmap, &key, &v, BPF_ANY);
+  bpf_map_delete_elem(&hmap, &key);
+  return 0;
+}` },
+  { name: 'key_from_packet', expect: 'accept', source: `
+SEC("xdp") int key_from_packet(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 8 > end) return 0;
+  __u32 *v = bpf_map_lookup_elem(&wide, data);
+  return v ? *v : 1;
+}` },
+  { name: 'key_packet_short', expect: rej(8, 'invalid access to packet, off=0 size=8, R2(id=0,off=0,r=4)'), source: `
+SEC("xdp") int key_packet_short(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 4 > end) return 0;
+  __u32 *v = bpf_map_lookup_elem(&wide, data);
+  return v ? *v : 1;
+}` },
+  { name: 'null_check_copies', expect: 'accept', source: `
+SEC("xdp") int null_check_copies(struct xdp_md *ctx) {
+  __u32 key = 2;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  struct val *w = v;
+  asm volatile("" : "+r"(w));
+  if (!v) return 0;
+  return w->a;
+}` },
+  { name: 'value_negative_index', expect: rej(13, 'value -2147483648 makes map_value pointer be out of bounds'), source: `
+SEC("xdp") int value_negative_index(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  int i = (int)ctx->ingress_ifindex;
+  if (i > 10) return 0;
+  return v[i];
+}` },
+];

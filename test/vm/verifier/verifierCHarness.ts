@@ -1,0 +1,37 @@
+// Test support for the C cases of the verifier: compiles a case with clang-19
+// (-O2 -g, BTF maps), loads the object with our loader and verifies its one
+// program with the object's maps, as libbpf would hand them to the kernel.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadObject } from '../../../src-vm/elf/loader';
+import type { ProgType } from '../../../src-vm/verifier/env';
+import { verifyProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
+import { findTool, runTool } from '../../support/tools';
+import { archInclude } from '../elf/loaderFixtures';
+import { C_PRELUDE, type VerifierCCase } from './verifierCCases';
+
+export const CLANG = findTool('clang-19');
+const PROG_TYPES: readonly ProgType[] = ['xdp', 'socket_filter', 'sched_cls', 'sched_act'];
+
+/** Compiles the case into `dir`; returns the object path or throws with clang's output. */
+export function compileCase(c: VerifierCCase, dir: string): string {
+  const src = join(dir, `${c.name}.c`);
+  const obj = join(dir, `${c.name}.o`);
+  writeFileSync(src, C_PRELUDE + c.source);
+  const r = runTool(CLANG!, ['-O2', '-g', '-target', 'bpf', `-I${archInclude()}`, '-c', src, '-o', obj]);
+  if (r.status !== 0) throw new Error(`${c.name}: clang failed: ${r.stderr}`);
+  return obj;
+}
+
+export function verifyObjectFile(path: string, programName: string): VerifierReport {
+  const loaded = loadObject(new Uint8Array(readFileSync(path)), { name: programName });
+  const prog = loaded.value.programs.find((p) => p.name === programName);
+  if (!prog) throw new Error(`${programName}: not in the object (${loaded.diagnostics.map((d) => d.message).join('; ')})`);
+  const type = PROG_TYPES.find((t) => t === prog.type);
+  if (!type) throw new Error(`${programName}: program type ${prog.type} is not modelled`);
+  const maps = loaded.value.maps.map((m) => ({
+    name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+  }));
+  return verifyProgram({ insns: prog.insns, type, maps, license: loaded.value.license }, { logLevel: 2 });
+}
