@@ -5,10 +5,10 @@
 // map as check_ids). Without precision tracking scalars must be contained in
 // the old range, which is sound but prunes less than the kernel.
 
-import { scalarToBig } from './bounds';
 import { formatReg, regClone, regEquals, RegState, notInit, pointerReg } from './regState';
 import { formatStack, MAX_BPF_STACK, Slot, stackClone, stackEquals, StackState } from './stackState';
 import { tnumIn } from './tnum';
+import { sle, ule } from './word64';
 
 export const MAX_CALL_FRAMES = 8;
 
@@ -86,10 +86,11 @@ class IdMap {
 
 /** Every value `cur` may take is one `old` may take (range_within + tnum_in). */
 function scalarWithin(old: RegState, cur: RegState): boolean {
-  const o = scalarToBig(old.s), c = scalarToBig(cur.s);
-  return o.umin <= c.umin && c.umax <= o.umax && o.smin <= c.smin && c.smax <= o.smax &&
+  const o = old.s, c = cur.s;
+  return ule(o.uminHi, o.uminLo, c.uminHi, c.uminLo) && ule(c.umaxHi, c.umaxLo, o.umaxHi, o.umaxLo) &&
+    sle(o.sminHi, o.sminLo, c.sminHi, c.sminLo) && sle(c.smaxHi, c.smaxLo, o.smaxHi, o.smaxLo) &&
     o.u32Min <= c.u32Min && c.u32Max <= o.u32Max && o.s32Min <= c.s32Min && c.s32Max <= o.s32Max &&
-    tnumIn(old.s.varOff, cur.s.varOff);
+    tnumIn(o.varOff, c.varOff);
 }
 
 function regSafe(old: RegState, cur: RegState, ids: IdMap): boolean {

@@ -75,6 +75,9 @@ class Explorer {
   private readonly worklist: Pending[] = [];
   processed = 0;
   totalStates = 0;
+  /** Stored states not forgotten yet, and their maximum. */
+  liveStates = 0;
+  peakStates = 0;
   maxStatesPerInsn = 0;
   maxStack = 0;
   private jmps = 0;
@@ -150,8 +153,13 @@ class Explorer {
       } else if (statesEqual(old, cur)) {
         return reject(prevPc, 'loop', `infinite loop detected at insn ${cur.pc}`);
       }
-      // The kernel forgets states that keep failing to match (miss_cnt > hit_cnt * 3 + 3).
-      if (++old.misses > old.hits * 3 + 3) list.splice(k--, 1);
+      // The kernel forgets states that keep failing to match (miss_cnt > hit_cnt * 3 + 3); a forgotten
+      // state only keeps its place in the parent chain (branch counts), not its registers and stack.
+      if (++old.misses > old.hits * 3 + 3) {
+        list.splice(k--, 1);
+        old.frames = [];
+        this.liveStates--;
+      }
     }
     if (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8) {
       const cp = stateClone(cur);
@@ -160,6 +168,7 @@ class Explorer {
       cur.parent = cp;
       list.push(cp);
       this.totalStates++;
+      this.peakStates = Math.max(this.peakStates, ++this.liveStates);
       this.lastCheckpointJmps = this.jmps;
       this.lastCheckpointInsns = this.processed;
     }
@@ -248,7 +257,7 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
     if (cfg.errors.length > 0) explorer.log.lines.push(err.message, ...err.trail);
     else explorer.log.error(err.insnIdx, err.message, err.trail);
   }
-  const stats = { processed: Math.min(explorer.processed, INSN_LIMIT + 1), maxStatesPerInsn: explorer.maxStatesPerInsn, totalStates: explorer.totalStates, peakStates: explorer.totalStates };
+  const stats = { processed: Math.min(explorer.processed, INSN_LIMIT + 1), maxStatesPerInsn: explorer.maxStatesPerInsn, totalStates: explorer.totalStates, peakStates: explorer.peakStates };
   explorer.log.summary([explorer.maxStack], stats);
   return {
     verdict: err ? 'reject' : 'accept',
