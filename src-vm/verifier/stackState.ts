@@ -52,29 +52,41 @@ export function growStack(st: StackState, off: number): void {
 export function markBytes(st: StackState, off: number, size: number, type: Slot): void {
   for (let k = 0; k < size; k++) {
     const spi = slotOf(off + k);
-    const spill = st.spills[spi];
-    if (spill && type !== Slot.Spill) scrubSpill(st, spi);
+    if (st.spills[spi] && isSpilledSlot(st, spi)) scrubSpill(st, spi);
+    else st.spills[spi] = undefined;
     st.types[byteIndex(off + k)] = type;
   }
 }
 
-/** A partial overwrite of a spilled register turns its other spill bytes into misc. */
+/** scrub_spilled_slot: a data write into a spilled slot turns all its initialised bytes into misc. */
 function scrubSpill(st: StackState, spi: number): void {
   st.spills[spi] = undefined;
   const base = MAX_BPF_STACK - (spi + 1) * REG_SIZE;
-  for (let k = 0; k < REG_SIZE; k++) if (st.types[base + k] === Slot.Spill) st.types[base + k] = Slot.Misc;
+  for (let k = 0; k < REG_SIZE; k++) if (st.types[base + k] !== Slot.Invalid) st.types[base + k] = Slot.Misc;
 }
 
-/** save_register_state: `size` spill bytes at the top of the slot, the rest misc (zero kept). */
+/** save_register_state: the `size` written bytes (from the slot's lowest address) are spill bytes, the rest misc (zero kept). */
 export function spillRegister(st: StackState, off: number, reg: RegState, size: number): void {
   const spi = slotOf(off);
   const base = MAX_BPF_STACK - (spi + 1) * REG_SIZE;
   st.spills[spi] = regClone(reg);
-  for (let k = REG_SIZE; k > 0; k--) {
-    const idx = base + k - 1;
-    if (k > REG_SIZE - size) st.types[idx] = Slot.Spill;
-    else if (st.types[idx] !== Slot.Zero) st.types[idx] = Slot.Misc;
+  for (let k = 0; k < REG_SIZE; k++) {
+    if (k < size) st.types[base + k] = Slot.Spill;
+    else if (st.types[base + k] !== Slot.Zero) st.types[base + k] = Slot.Misc;
   }
+}
+
+/** is_spilled_reg: the slot's lowest byte (the kernel's slot_type[7]) holds a spill. */
+export function isSpilledSlot(st: StackState, spi: number): boolean {
+  return st.types[MAX_BPF_STACK - (spi + 1) * REG_SIZE] === Slot.Spill;
+}
+
+/** How many spill bytes the slot has, counted from its lowest address. */
+export function spillSize(st: StackState, spi: number): number {
+  const base = MAX_BPF_STACK - (spi + 1) * REG_SIZE;
+  let n = 0;
+  while (n < REG_SIZE && st.types[base + n] === Slot.Spill) n++;
+  return n;
 }
 
 /** The spilled register of the slot at fp+off when all of its bytes are spill bytes. */
@@ -84,16 +96,16 @@ export function fullSpill(st: StackState, spi: number): RegState | undefined {
   return st.spills[spi];
 }
 
-/** The stack part of a printed state: ` fp-8=...` items for slots in use. */
+/** The stack part of a printed state: ` fp-8=...` items for slots in use (bytes listed from the highest address, as slot_type[]). */
 export function formatStack(st: StackState, curFrame: number): string[] {
   const out: string[] = [];
   for (let spi = 0; spi < st.allocated / REG_SIZE; spi++) {
     const base = MAX_BPF_STACK - (spi + 1) * REG_SIZE;
-    const types = Array.from(st.types.subarray(base, base + REG_SIZE));
+    const types = Array.from(st.types.subarray(base, base + REG_SIZE)).reverse();
     if (types.every((t) => t === Slot.Invalid)) continue;
     const spill = st.spills[spi];
     const name = `fp${-(spi + 1) * REG_SIZE}`;
-    if (spill && types[REG_SIZE - 1] === Slot.Spill) out.push(`${name}=${formatReg(spill, curFrame)}`);
+    if (spill && isSpilledSlot(st, spi)) out.push(`${name}=${formatReg(spill, curFrame)}`);
     else out.push(`${name}=${types.map((t) => SLOT_CHAR[t]).join('')}`);
   }
   return out;

@@ -6,7 +6,7 @@
 // the old range, which is sound but prunes less than the kernel.
 
 import { formatReg, regClone, regEquals, RegState, notInit, pointerReg } from './regState';
-import { formatStack, MAX_BPF_STACK, Slot, stackClone, stackEquals, StackState } from './stackState';
+import { formatStack, isSpilledSlot, MAX_BPF_STACK, Slot, stackClone, stackEquals, StackState } from './stackState';
 import { tnumIn } from './tnum';
 import { sle, ule } from './word64';
 
@@ -116,8 +116,7 @@ function stackSafe(old: StackState, cur: StackState, ids: IdMap): boolean {
   }
   for (let spi = 0; spi < old.allocated / 8; spi++) {
     const o = old.spills[spi], c = cur.spills[spi];
-    const base = MAX_BPF_STACK - (spi + 1) * 8;
-    if (!o || old.types[base + 7] !== Slot.Spill) continue;
+    if (!o || !isSpilledSlot(old, spi)) continue;
     if (!c || !regSafe(o, c, ids)) return false;
   }
   return true;

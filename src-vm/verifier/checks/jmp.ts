@@ -11,7 +11,7 @@ import { zext32To64 } from '../boundsCoerce';
 import { type Cond, isBranchTaken, refineBranch } from '../branches';
 import type { VerifyEnv } from '../env';
 import { reject, type VerifierError } from '../errors';
-import { clearLink, isPointer, RegState, unknownScalar } from '../regState';
+import { clearLink, constOffset, hasConstOffset, isPointer, RegState, unknownScalar } from '../regState';
 import { scalarAddNoSync } from '../scalarAlu';
 import { formatInvariantViolation } from '../scalarPrint';
 import { stateClone, type VerifierState } from '../state';
@@ -146,10 +146,15 @@ function markPtrOrNull(st: VerifierState, id: number, isNull: boolean): void {
   }
 }
 
-/** try_match_pkt_pointers for `pkt <op> pkt_end` in either order. */
+/** reg_is_init_pkt_pointer: a packet pointer still at the packet's start. */
+function isInitPkt(r: RegState): boolean {
+  return r.type === 'pkt' && r.off === 0 && hasConstOffset(r) && constOffset(r) === 0;
+}
+
+/** try_match_pkt_pointers for `pkt <op> pkt_end` and `pkt_meta <op> pkt` in either order. */
 function matchPktPointers(fall: VerifierState, jump: VerifierState, i: Insn, cond: Cond, dst: RegState, src: RegState): void {
-  const pktVsEnd = dst.type === 'pkt' && src.type === 'pkt_end';
-  const endVsPkt = dst.type === 'pkt_end' && src.type === 'pkt';
+  const pktVsEnd = (dst.type === 'pkt' && src.type === 'pkt_end') || (dst.type === 'pkt_meta' && isInitPkt(src));
+  const endVsPkt = (dst.type === 'pkt_end' && src.type === 'pkt') || (isInitPkt(dst) && src.type === 'pkt_meta');
   if (!pktVsEnd && !endVsPkt) return;
   const ptrReg = pktVsEnd ? i.dst : i.src;
   const ptr = pktVsEnd ? dst : src;

@@ -11,7 +11,7 @@ import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { clearLink, constScalar, hasConstOffset, isPktPointer, pointerReg, regClone, RegState, regTypeName, unknownScalar } from '../regState';
 import { formatTnum } from '../scalarPrint';
-import { fullSpill, growStack, markBytes, MAX_BPF_STACK, Slot, slotOf, spillRegister, byteIndex } from '../stackState';
+import { byteIndex, fullSpill, growStack, isSpilledSlot, markBytes, MAX_BPF_STACK, Slot, slotOf, spillRegister, spillSize } from '../stackState';
 import type { VerifierState } from '../state';
 import { tnumIsAligned } from '../tnum';
 import { fls64, toBigSigned } from '../word64';
@@ -257,7 +257,7 @@ function isZero(r: RegState): boolean {
 function stackRead(st: VerifierState, a: Access, at: number): CheckResult {
   const stack = st.cur.stack;
   const spi = slotOf(at);
-  const spill = stack.types[byteIndex(-(spi + 1) * 8) + 7] === Slot.Spill ? stack.spills[spi] : undefined;
+  const spill = isSpilledSlot(stack, spi) ? stack.spills[spi] : undefined;
   const regs = st.cur.regs;
   if (spill) {
     const whole = fullSpill(stack, spi);
@@ -267,9 +267,7 @@ function stackRead(st: VerifierState, a: Access, at: number): CheckResult {
     }
     if (spill.type !== 'scalar') return reject(a.pc, 'fill', 'invalid size of register fill');
     if (a.valueRegno < 0) return undefined;
-    let spillSize = 0;
-    for (let k = 7; k >= 0 && stack.types[byteIndex(-(spi + 1) * 8) + k] === Slot.Spill; k--) spillSize++;
-    if (a.size <= spillSize && at % 8 === 0) {
+    if (a.size <= spillSize(stack, spi) && at % 8 === 0) {
       const r = regClone(spill);
       if (spill.s.umaxHi !== 0 || a.size < 4) r.id = 0; // narrowing fill breaks the link (approximation of get_reg_width)
       regs[a.valueRegno] = r;

@@ -90,6 +90,48 @@ const STACK: VerifierCase[] = [
   { name: 'stack_zero_fill_const', type: 'xdp', asm: ['*(u32 *)(r10 - 4) = 0', 'r0 = *(u32 *)(r10 - 4)', 'r2 = r10', 'r2 += r0', ...RET0], expect: 'accept' },
 ];
 
+const SPILLS: VerifierCase[] = [
+  { name: 'spill_u32_fill_u32', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'r0 &= 7', '*(u32 *)(r10 - 8) = r0', 'r2 = *(u32 *)(r10 - 8)',
+    'r3 = r10', 'r3 += -16', 'r3 += r2', 'r0 = *(u8 *)(r3 + 0)', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'spill_u32_fill_u64', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'r0 &= 7', '*(u32 *)(r10 - 8) = r0', 'r2 = *(u64 *)(r10 - 8)',
+    'r3 = r10', 'r3 += -16', 'r3 += r2', 'r0 = *(u8 *)(r3 + 0)', 'r0 = 0', 'exit'],
+    expect: rej(6, 'math between fp pointer and register with unbounded min value is not allowed') },
+  { name: 'spill_u64_fill_u32_hi', type: 'xdp', asm: ['r0 = 1', '*(u64 *)(r10 - 8) = r0', 'r2 = *(u32 *)(r10 - 4)', 'r0 = r2', 'exit'], expect: 'accept' },
+  { name: 'zero_bytes_fill', type: 'xdp', asm: ['r0 = 0', '*(u64 *)(r10 - 8) = r0', '*(u8 *)(r10 - 8) = 0', 'r2 = *(u64 *)(r10 - 8)',
+    'r3 = r10', 'r3 += r2', 'r0 = 0', 'exit'], expect: rej(5, 'math between fp pointer and register with unbounded min value is not allowed') },
+  { name: 'misc_bytes_fill', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', '*(u8 *)(r10 - 8) = r0', '*(u8 *)(r10 - 7) = r0', 'r2 = *(u16 *)(r10 - 8)',
+    'r3 = r10', 'r3 += -70000', 'r3 += r2', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'ptr_spill_overwritten_byte', type: 'xdp', asm: ['*(u64 *)(r10 - 8) = r1', '*(u8 *)(r10 - 1) = 0', 'r1 = *(u64 *)(r10 - 8)', 'r0 = *(u32 *)(r1 + 0)', 'exit'],
+    expect: rej(3, "R1 invalid mem access 'scalar'") },
+];
+
+const ALU32: VerifierCase[] = [
+  { name: 'alu32_zext', type: 'xdp', asm: ['r0 = -1', 'w0 += 0', 'r2 = r10', 'r2 += -8', 'if r0 > 0xffffffff goto +1', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'alu32_bounds_index', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'w0 &= 7', 'r2 = r10', 'r2 += -8', 'r2 += r0', '*(u8 *)(r2 + 0) = 1', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'alu32_bounds_overflow', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'w0 &= 15', 'r2 = r10', 'r2 += -8', 'r2 += r0', '*(u8 *)(r2 + 0) = 1', 'r0 = 0', 'exit'],
+    expect: rej(5, 'invalid variable-offset write to stack R2 var_off=(0x0; 0xf) off=-8 size=1') },
+  { name: 'movsx_bounds', type: 'xdp', asm: ['r0 = *(u8 *)(r10 - 8)', 'r0 = (s8)r0', 'r2 = r10', 'r2 += -200', 'r2 += r0', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'bswap_unknown', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'r0 = be16 r0', 'r2 = r10', 'r2 += r0', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'neg_scalar', type: 'xdp', asm: ['r0 = 5', 'r0 = -r0', 'if r0 == -5 goto +1', 'r0 = r7', 'exit'], expect: 'accept' },
+];
+
+const ATOMICS: VerifierCase[] = [
+  { name: 'atomic_add_stack', type: 'xdp', asm: ['r0 = 0', '*(u64 *)(r10 - 8) = r0', 'r1 = 1', 'lock *(u64 *)(r10 - 8) += r1', 'exit'], expect: 'accept' },
+  { name: 'atomic_fetch_stack', type: 'xdp', asm: ['r0 = 0', '*(u64 *)(r10 - 8) = r0', 'r1 = 1', 'r1 = atomic_fetch_add((u64 *)(r10 - 8), r1)', 'r0 = r1', 'exit'], expect: 'accept' },
+  { name: 'atomic_ctx', type: 'xdp', asm: ['r2 = 1', 'lock *(u32 *)(r1 + 12) += r2', ...RET0], expect: rej(1, 'BPF_ATOMIC stores into R1 ctx is not allowed') },
+  { name: 'atomic_uninit_src', type: 'xdp', asm: ['r0 = 0', '*(u64 *)(r10 - 8) = r0', 'lock *(u64 *)(r10 - 8) += r3', 'exit'], expect: rej(2, 'R3 !read_ok') },
+  { name: 'atomic_pkt', type: 'xdp', asm: [...PKT, 'r4 = r2', 'r4 += 8', 'if r4 > r3 goto +2', 'r5 = 1', 'lock *(u64 *)(r2 + 0) += r5', ...RET0],
+    expect: rej(6, 'BPF_ATOMIC stores into R2 pkt is not allowed') },
+];
+
+const PTR_CMP: VerifierCase[] = [
+  { name: 'ptr_cmp_ctx_ctx', type: 'xdp', asm: ['r2 = r1', 'if r1 == r2 goto +1', 'r0 = 1', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'ptr_cmp_scalar', type: 'xdp', asm: ['r2 = 5', 'if r1 > r2 goto +1', 'r0 = 1', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'ptr_jmp32', type: 'xdp', asm: ['if w1 > 5 goto +1', 'r0 = 1', 'r0 = 0', 'exit'], expect: 'accept' },
+  { name: 'pkt_meta_check', type: 'xdp', asm: ['r2 = *(u32 *)(r1 + 8)', 'r3 = *(u32 *)(r1 + 0)', 'r4 = r2', 'r4 += 4', 'if r4 > r3 goto +2',
+    'r0 = *(u32 *)(r2 + 0)', 'exit', ...RET0], expect: 'accept' },
+];
+
 const CTX: VerifierCase[] = [
   { name: 'xdp_ingress_ifindex', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'exit'], expect: 'accept' },
   { name: 'xdp_egress_ifindex', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 20)', 'exit'], expect: rej(0, 'invalid bpf_context access off=20 size=4') },
@@ -208,4 +250,6 @@ const CALLS: VerifierCase[] = [
   { name: 'adjust_head_uninit', type: 'xdp', asm: ['call 44', ...RET0], expect: rej(0, 'R2 !read_ok') },
 ];
 
-export const VERIFIER_CASES: readonly VerifierCase[] = [...REGS, ...PTR_ARITH, ...STACK, ...CTX, ...PACKET, ...BRANCHES, ...CALLS];
+export const VERIFIER_CASES: readonly VerifierCase[] = [
+  ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
+];
