@@ -18,6 +18,7 @@ import { checkAlu } from './checks/alu';
 import { checkHelperCall } from './checks/call';
 import { checkExit } from './checks/exit';
 import { checkCondJump } from './checks/jmp';
+import { checkLdAbs } from './checks/ldAbs';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkWrite } from './checks/regCheck';
 
@@ -192,7 +193,7 @@ class Explorer {
       case 0x01: return checkLoad(this.env, st, pc, i);
       case 0x02: return checkStore(this.env, st, pc, i);
       case 0x03: return (i.code & 0xe0) === 0xc0 ? checkAtomic(this.env, st, pc, i) : checkStore(this.env, st, pc, i);
-      default: return i.code === 0x18 ? this.stepLddw(st, pc, i) : reject(pc, 'unsupported', `legacy packet access (LD_ABS/LD_IND) is not modelled by this verifier yet`);
+      default: return i.code === 0x18 ? this.stepLddw(st, pc, i) : checkLdAbs(this.env, st, pc, i);
     }
   }
 

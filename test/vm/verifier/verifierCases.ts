@@ -132,6 +132,16 @@ const PTR_CMP: VerifierCase[] = [
     'r0 = *(u32 *)(r2 + 0)', 'exit', ...RET0], expect: 'accept' },
 ];
 
+const LD_ABS: VerifierCase[] = [
+  { name: 'ld_abs_socket', type: 'socket_filter', asm: ['r6 = r1', 'r0 = *(u8 *)skb[12]', 'exit'], expect: 'accept' },
+  { name: 'ld_ind_socket', type: 'socket_filter', asm: ['r6 = r1', 'r7 = 2', 'r0 = *(u16 *)skb[r7 + 12]', 'exit'], expect: 'accept' },
+  { name: 'ld_abs_no_r6', type: 'socket_filter', asm: ['r0 = *(u8 *)skb[12]', 'exit'], expect: rej(0, 'R6 !read_ok') },
+  { name: 'ld_abs_r6_not_ctx', type: 'socket_filter', asm: ['r6 = 0', 'r0 = *(u8 *)skb[12]', 'exit'], expect: rej(1, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb') },
+  { name: 'ld_abs_xdp', type: 'xdp', asm: ['r6 = r1', 'r0 = *(u8 *)skb[12]', 'exit'], expect: rej(1, 'BPF_LD_[ABS|IND] instructions not allowed for this program type') },
+  { name: 'ld_abs_clobbers', type: 'sched_cls', asm: ['r6 = r1', 'r2 = 1', 'r0 = *(u32 *)skb[0]', 'r0 = r2', 'exit'], expect: rej(3, 'R2 !read_ok') },
+  { name: 'ld_ind_uninit', type: 'socket_filter', asm: ['r6 = r1', 'r0 = *(u16 *)skb[r8 + 12]', 'exit'], expect: rej(1, 'R8 !read_ok') },
+];
+
 const CTX: VerifierCase[] = [
   { name: 'xdp_ingress_ifindex', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 12)', 'exit'], expect: 'accept' },
   { name: 'xdp_egress_ifindex', type: 'xdp', asm: ['r0 = *(u32 *)(r1 + 20)', 'exit'], expect: rej(0, 'invalid bpf_context access off=20 size=4') },
@@ -251,5 +261,5 @@ const CALLS: VerifierCase[] = [
 ];
 
 export const VERIFIER_CASES: readonly VerifierCase[] = [
-  ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
+  ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...LD_ABS, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
 ];
