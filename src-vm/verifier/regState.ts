@@ -23,6 +23,9 @@ export interface MapRef {
   keySize: number;
   valueSize: number;
   maxEntries: number;
+  /** Frozen for programs (BPF_F_RDONLY_PROG, e.g. `.rodata`): stores are refused, loads read `initialValue`. */
+  readOnly?: boolean;
+  initialValue?: Uint8Array;
 }
 
 /** reg_type_str: the names the log prints. */

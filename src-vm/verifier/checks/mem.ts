@@ -103,6 +103,7 @@ function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
     case 'stack': return stackAccess(env, st, a, reg, off);
     case 'ctx': return ctxMemAccess(env, st, a, reg, off);
     case 'map_value':
+      return mapValueAccess(st, a, reg, off);
     case 'map_key':
     case 'mem': {
       if (reg.type === 'map_key' && a.write) return reject(a.pc, 'map-key', `write to change key R${a.regno} not allowed`);
@@ -121,6 +122,29 @@ function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
     default:
       return reject(a.pc, 'bad-deref', `R${a.regno} invalid mem access '${regTypeName(reg)}'`);
   }
+}
+
+/** Map values: read-only maps refuse stores; constant-offset loads from them read the frozen bytes. */
+function mapValueAccess(st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+  const map = reg.map;
+  const size = map?.valueSize ?? 0;
+  if (a.write && map?.readOnly) {
+    const at = Number(toBigSigned(reg.s.sminHi, reg.s.sminLo)) + off;
+    return reject(a.pc, 'map-rdonly', `write into map forbidden, value_size=${size} off=${at} size=${a.size}`);
+  }
+  const err = regionAccess(a, reg, off, size);
+  if (err || a.write || a.valueRegno < 0) return err;
+  const bytes = map?.readOnly && hasConstOffset(reg) ? map.initialValue : undefined;
+  const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
+  st.cur.regs[a.valueRegno] = bytes && at + a.size <= bytes.length ? constScalar(readLe(bytes, at, a.size, a.signExtend)) : unknownScalar();
+  return undefined;
+}
+
+/** bpf_map_direct_read: `size` little-endian bytes, sign-extended for ldsx. */
+function readLe(bytes: Uint8Array, at: number, size: number, signed: boolean): bigint {
+  let v = 0n;
+  for (let k = size - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[at + k]);
+  return signed ? BigInt.asIntN(size * 8, v) : v;
 }
 
 /** __check_mem_access's message for a failed fixed-offset check. */

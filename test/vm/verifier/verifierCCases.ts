@@ -119,4 +119,32 @@ SEC("xdp") int value_negative_index(struct xdp_md *ctx) {
   if (i > 10) return 0;
   return v[i];
 }` },
+  { name: 'rodata_index_ok', expect: 'accept', source: `
+const volatile __u32 slot = 3;
+SEC("xdp") int rodata_index_ok(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  return v[slot * 16];
+}` },
+  { name: 'rodata_index_over', expect: rej(15, 'invalid access to map value, value_size=64 off=64 size=1'), source: `
+const volatile __u32 slot = 4;
+SEC("xdp") int rodata_index_over(struct xdp_md *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  return v[slot * 16];
+}` },
+  { name: 'rodata_write', expect: rej(3, 'write into map forbidden, value_size=4 off=0 size=4'), source: `
+const volatile __u32 limit = 3;
+SEC("xdp") int rodata_write(struct xdp_md *ctx) {
+  *(volatile __u32 *)&limit = 1;
+  return 0;
+}` },
+  { name: 'bss_write', expect: 'accept', source: `
+__u32 counter;
+SEC("xdp") int bss_write(struct xdp_md *ctx) {
+  counter += 1;
+  return counter;
+}` },
 ];

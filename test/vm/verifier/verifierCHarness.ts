@@ -32,6 +32,7 @@ export function verifyObjectFile(path: string, programName: string): VerifierRep
   if (!type) throw new Error(`${programName}: program type ${prog.type} is not modelled`);
   const maps = loaded.value.maps.map((m) => ({
     name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+    readOnly: m.readOnly, initialValue: m.initialValue,
   }));
   return verifyProgram({ insns: prog.insns, type, maps, license: loaded.value.license }, { logLevel: 2 });
 }
