@@ -77,8 +77,10 @@ export class VerifierLog {
   /** The failing instruction (always shown, as the kernel's log ends with it) and its message lines. */
   error(pc: number, message: string, detail: readonly string[]): void {
     if (this.level === 0) return;
-    this.sourceLine(pc);
-    this.lines.push(`${pc}: ${formatKernelInsn(this.insns, pc)}`);
+    if (pc >= 0) { // errors found after the walk (combined stack size) belong to no instruction
+      this.sourceLine(pc);
+      this.lines.push(`${pc}: ${formatKernelInsn(this.insns, pc)}`);
+    }
     this.lines.push(message, ...detail);
   }
 

@@ -19,6 +19,7 @@ import { checkHelperCall } from './checks/call';
 import { checkExit } from './checks/exit';
 import { checkCondJump } from './checks/jmp';
 import { checkLdAbs } from './checks/ldAbs';
+import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/subprogCall';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkWrite } from './checks/regCheck';
 
@@ -80,13 +81,15 @@ class Explorer {
   liveStates = 0;
   peakStates = 0;
   maxStatesPerInsn = 0;
-  maxStack = 0;
+  /** Stack bytes used per subprogram. */
+  readonly stackDepths: number[];
   private jmps = 0;
   private lastCheckpointJmps = 0;
   private lastCheckpointInsns = 0;
   readonly statesAt?: Map<number, string[]>;
 
-  constructor(readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[]) {
+  constructor(readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[], private readonly subprogOf: number[], subprogCount: number) {
+    this.stackDepths = new Array<number>(subprogCount).fill(0);
     this.env = { insns: program.insns, progType: program.type, maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
     this.prunePoints = prunePoints;
@@ -136,8 +139,17 @@ class Explorer {
     this.worklist.push({ state: fork, from });
   }
 
+  /** Each frame's stack use, per subprogram (the kernel's subprog[].stack_depth). */
+  recordStackDepths(st: VerifierState): void {
+    st.frames.forEach((f, k) => {
+      const call = this.program.insns[f.callsite];
+      const sub = k === 0 ? 0 : this.subprogOf[f.callsite + 1 + call.imm];
+      this.stackDepths[sub] = Math.max(this.stackDepths[sub] ?? 0, f.stack.allocated);
+    });
+  }
+
   private finishPath(st: VerifierState): void {
-    this.maxStack = Math.max(this.maxStack, st.frames[0].stack.allocated);
+    this.recordStackDepths(st);
     for (let p = st.parent; p; p = p.parent) {
       if (--p.branches > 0) break;
     }
@@ -215,13 +227,24 @@ class Explorer {
   private stepJump(st: VerifierState, pc: number, i: Insn): StepOutcome {
     const op = i.code & 0xf0;
     if (op === 0x90) { // exit
+      this.recordStackDepths(st);
+      if (st.frames.length > 1) {
+        const back = returnFromSubprog(st, pc);
+        if (!(back instanceof VerifierError)) this.log.insn(pc, undefined, []);
+        return back;
+      }
       const err = checkExit(st, pc);
       if (err) return err;
       this.log.insn(pc, undefined, []);
       return { done: true };
     }
     if (op === 0x80) {
-      if (i.src !== 0) return reject(pc, 'unsupported', i.src === 1 ? 'bpf-to-bpf calls are not modelled by this verifier yet' : 'kfunc calls are not modelled by this verifier yet');
+      if (i.src === 1) {
+        const into = enterSubprog(st, pc, i);
+        if (!(into instanceof VerifierError)) this.log.insn(pc, undefined, []);
+        return into;
+      }
+      if (i.src !== 0) return reject(pc, 'unsupported', 'kfunc calls are not modelled by this verifier yet');
       const gpl = GPL_COMPATIBLE.has(this.program.license ?? '');
       const err = checkHelperCall(this.env, st, pc, i, gpl);
       if (err) return err;
@@ -250,16 +273,16 @@ class Explorer {
 /** Verifies one program as the kernel would (privileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN). */
 export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = {}): VerifierReport {
   const cfg = checkCfg(program.insns);
-  const explorer = new Explorer(program, opts, cfg.prunePoints);
+  const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1));
   const err = cfg.errors.length > 0
     ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message)
-    : explorer.run();
+    : explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);
   if (err) {
     if (cfg.errors.length > 0) explorer.log.lines.push(err.message, ...err.trail);
     else explorer.log.error(err.insnIdx, err.message, err.trail);
   }
   const stats = { processed: Math.min(explorer.processed, INSN_LIMIT + 1), maxStatesPerInsn: explorer.maxStatesPerInsn, totalStates: explorer.totalStates, peakStates: explorer.peakStates };
-  explorer.log.summary([explorer.maxStack], stats);
+  explorer.log.summary(explorer.stackDepths, stats);
   return {
     verdict: err ? 'reject' : 'accept',
     error: err && errorReport(err, program.lineTable),
@@ -268,7 +291,7 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
     totalStates: stats.totalStates,
     peakStates: stats.peakStates,
     maxStatesPerInsn: stats.maxStatesPerInsn,
-    stackDepth: [explorer.maxStack],
+    stackDepth: explorer.stackDepths,
     statesAt: explorer.statesAt,
   };
 }

@@ -124,7 +124,7 @@ function helperMemAccess(st: VerifierState, pc: number, regno: number, size: num
     if (at < -MAX_BPF_STACK || at + size > 0) {
       return reject(pc, 'stack', `invalid ${write ? 'write to' : 'read from'} stack R${regno} off=${at} size=${size}`);
     }
-    growStack(st.cur.stack, at);
+    growStack(st.frames[reg.frameno].stack, at);
     return undefined;
   }
   const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0

@@ -11,7 +11,9 @@ import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { clearLink, constScalar, hasConstOffset, isPktPointer, pointerReg, regClone, RegState, regTypeName, unknownScalar } from '../regState';
 import { formatTnum } from '../scalarPrint';
-import { byteIndex, fullSpill, growStack, isSpilledSlot, markBytes, MAX_BPF_STACK, Slot, slotOf, spillRegister, spillSize } from '../stackState';
+import {
+  byteIndex, fullSpill, growStack, isSpilledSlot, markBytes, MAX_BPF_STACK, Slot, slotOf, spillRegister, spillSize, type StackState,
+} from '../stackState';
 import type { VerifierState } from '../state';
 import { tnumIsAligned } from '../tnum';
 import { fls64, toBigSigned } from '../word64';
@@ -33,6 +35,8 @@ interface Access {
   signExtend: boolean;
   /** An immediate store (BPF_ST) and its value. */
   imm?: number;
+  /** Stack accesses: the stack of the frame the pointer points into. */
+  stack?: StackState;
 }
 
 /** LDX / LDSX: `rD = *(size *)(rS + off)`. */
@@ -205,13 +209,14 @@ function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
   return undefined;
 }
 
-function stackAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+function stackAccess(env: VerifyEnv, st: VerifierState, access: Access, reg: RegState, off: number): CheckResult {
+  const a = { ...access, stack: st.frames[reg.frameno].stack };
   if (!hasConstOffset(reg)) return varStackAccess(st, a, reg, off);
   const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
   if (at < -MAX_BPF_STACK || at + a.size > 0) {
     return reject(a.pc, 'stack', `invalid${a.write ? ' write to' : ' read from'} stack R${a.regno} off=${at} size=${a.size}`);
   }
-  const stack = st.cur.stack;
+  const stack = a.stack!;
   growStack(stack, at);
   return a.write ? stackWrite(env, st, a, at) : stackRead(st, a, at);
 }
@@ -227,7 +232,7 @@ function varStackAccess(st: VerifierState, a: Access, reg: RegState, off: number
   if (minOff < -MAX_BPF_STACK || maxOff > 0) {
     return reject(a.pc, 'stack', `invalid variable-offset${what} stack R${a.regno} var_off=${formatTnum(reg.s.varOff)} off=${off} size=${a.size}`);
   }
-  const stack = st.cur.stack;
+  const stack = a.stack!;
   growStack(stack, minOff);
   if (a.write) {
     const value = a.valueRegno >= 0 ? st.cur.regs[a.valueRegno] : undefined;
@@ -248,10 +253,13 @@ function varStackAccess(st: VerifierState, a: Access, reg: RegState, off: number
 }
 
 function stackWrite(env: VerifyEnv, st: VerifierState, a: Access, at: number): CheckResult {
-  const stack = st.cur.stack;
+  const stack = a.stack!;
   const value = a.valueRegno >= 0 ? st.cur.regs[a.valueRegno] : undefined;
   const aligned = at % 8 === 0;
-  if (value && aligned && value.type === 'scalar') { spillScalar(env, st, value, at, a.size); return undefined; }
+  if (value && aligned && value.type === 'scalar') { spillScalar(env, stack, value, at, a.size); return undefined; }
+  if (value && value.type === 'stack' && stack !== st.cur.stack) {
+    return reject(a.pc, 'spill', 'cannot spill pointers to stack into stack frame of the caller');
+  }
   if (!value && aligned && a.imm !== undefined) { spillRegister(stack, at, constScalar(BigInt(a.imm)), a.size); return undefined; }
   if (value && value.type !== 'scalar') {
     if (a.size !== 8) return reject(a.pc, 'spill', 'invalid size of register spill');
@@ -264,14 +272,14 @@ function stackWrite(env: VerifyEnv, st: VerifierState, a: Access, at: number): C
 }
 
 /** A scalar spill links the stack copy with the register when the value fits the slot bytes. */
-function spillScalar(env: VerifyEnv, st: VerifierState, value: RegState, at: number, size: number): void {
+function spillScalar(env: VerifyEnv, stack: StackState, value: RegState, at: number, size: number): void {
   const fits = fls64(value.s.umaxHi, value.s.umaxLo) <= size * 8;
   if (fits) {
     if (value.linkDelta !== undefined) clearLink(value);
     if (value.id === 0 && !isConst(value.s, false)) value.id = newId(env);
   }
-  spillRegister(st.cur.stack, at, value, size);
-  if (!fits) clearLink(st.cur.stack.spills[slotOf(at)]!);
+  spillRegister(stack, at, value, size);
+  if (!fits) clearLink(stack.spills[slotOf(at)]!);
 }
 
 function isZero(r: RegState): boolean {
@@ -279,7 +287,7 @@ function isZero(r: RegState): boolean {
 }
 
 function stackRead(st: VerifierState, a: Access, at: number): CheckResult {
-  const stack = st.cur.stack;
+  const stack = a.stack!;
   const spi = slotOf(at);
   const spill = isSpilledSlot(stack, spi) ? stack.spills[spi] : undefined;
   const regs = st.cur.regs;

@@ -147,4 +147,29 @@ SEC("xdp") int bss_write(struct xdp_md *ctx) {
   counter += 1;
   return counter;
 }` },
+  { name: 'call_static', expect: 'accept', source: `
+static __attribute__((noinline)) int add(int a, int b) { return a + b; }
+SEC("xdp") int call_static(struct xdp_md *ctx) {
+  return add(ctx->ingress_ifindex, 1) & 3;
+}` },
+  { name: 'call_stack_ptr', expect: 'accept', source: `
+static __attribute__((noinline)) int readp(__u32 *p) { return *p; }
+SEC("xdp") int call_stack_ptr(struct xdp_md *ctx) {
+  __u32 x = ctx->rx_queue_index;
+  return readp(&x);
+}` },
+  { name: 'call_big_stack', expect: rej(-1, 'combined stack size of 2 calls is 608. Too large'), source: `
+static __attribute__((noinline)) int deep(int i) { volatile char buf[300]; buf[i & 255] = 1; return buf[0]; }
+SEC("xdp") int call_big_stack(struct xdp_md *ctx) {
+  volatile char buf[300];
+  buf[ctx->ingress_ifindex & 255] = 1;
+  return deep(buf[0]) + buf[1];
+}` },
+  { name: 'call_pkt_in_callee', expect: rej(7, 'invalid access to packet, off=1 size=1, R2(id=0,off=1,r=1)'), source: `
+static __attribute__((noinline)) int peek(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+  if (data + 1 > end) return 0;
+  return *(__u8 *)(data + 1);
+}
+SEC("xdp") int call_pkt_in_callee(struct xdp_md *ctx) { return peek(ctx); }` },
 ];

@@ -50,7 +50,8 @@ export function kernelOutcome(ok: boolean, output: string): Outcome {
   // Precision backtracking, the subprogram list and the liveness table are not the error.
   const body = lines.slice(0, stats >= 0 ? stats : lines.length)
     .filter((l) => !l.startsWith('mark_precise:') && !/^func#\d+ @\d+$/.test(l) && !/^\s/.test(l) && l !== 'Live regs before insn:')
-    .filter((l) => !/^\d+: (R\d|fp-|safe$)/.test(l)); // state lines of the path being printed
+    .filter((l) => !/^\d+: (R\d|fp-|safe$)/.test(l)) // state lines of the path being printed
+    .filter((l) => !/^\(\d+\) /.test(l)); // stack liveness lines
   let last = -1;
   body.forEach((l, k) => { if (/^\d+: \([0-9a-f]{2}\)/.test(l)) last = k; });
   if (last < 0) return { insn: -1, message: body.find((l) => l.trim() !== '') ?? output.trim().split('\n').pop() ?? '' };

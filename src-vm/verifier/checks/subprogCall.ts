@@ -1,0 +1,69 @@
+// bpf-to-bpf calls of static subprograms (check_func_call / prepare_func_exit):
+// a new frame with R1-R5 passed over and its own stack, at most 8 frames; on
+// exit R0 goes back to the caller, whose R1-R5 are then unreadable. After
+// verification, the combined stack of every call chain must fit in 512 bytes
+// (check_max_stack_depth, frames rounded up to 16 bytes as with the JIT).
+
+import type { Insn } from '../../isa/insn';
+import { reject, type CheckResult, type VerifierError } from '../errors';
+import { notInit, pointerReg, regClone } from '../regState';
+import { MAX_BPF_STACK } from '../stackState';
+import { FuncState, MAX_CALL_FRAMES, type VerifierState } from '../state';
+import { checkRead } from './regCheck';
+
+export type CallResult = { next: number } | VerifierError;
+
+/** `call pc+N`: enter the callee with the caller's arguments. */
+export function enterSubprog(st: VerifierState, pc: number, i: Insn): CallResult {
+  if (st.frames.length >= MAX_CALL_FRAMES) {
+    return reject(pc, 'calls', `the call stack of ${st.frames.length + 1} frames is too deep`);
+  }
+  const caller = st.cur;
+  const callee = new FuncState(st.frames.length, pc);
+  for (let r = 1; r <= 5; r++) callee.regs[r] = regClone(caller.regs[r]);
+  const fp = pointerReg('stack');
+  fp.frameno = callee.frameno;
+  callee.regs[10] = fp;
+  st.frames.push(callee);
+  return { next: pc + 1 + i.imm };
+}
+
+/** `exit` inside a callee: back to the instruction after the call. */
+export function returnFromSubprog(st: VerifierState, pc: number): CallResult {
+  const err: CheckResult = checkRead(st, pc, 0);
+  if (err) return err;
+  const callee = st.cur;
+  const r0 = callee.regs[0];
+  if (r0.type === 'stack') return reject(pc, 'calls', 'cannot return stack pointer to the caller');
+  st.frames.pop();
+  const caller = st.cur;
+  caller.regs[0] = r0;
+  for (let r = 1; r <= 5; r++) caller.regs[r] = notInit();
+  return { next: callee.callsite + 1 };
+}
+
+/** check_max_stack_depth: the deepest chain of calls from the main program, with each frame rounded up to 16 bytes. */
+export function checkCombinedStack(
+  insns: readonly Insn[], subprogOf: readonly number[], starts: readonly number[], depths: readonly number[],
+): VerifierError | undefined {
+  const callees: number[][] = starts.map(() => []);
+  insns.forEach((i, pc) => {
+    if (i.code === 0x85 && i.src === 1) {
+      const target = subprogOf[pc + 1 + i.imm];
+      if (target !== undefined) callees[subprogOf[pc]].push(target);
+    }
+  });
+  const walk = (idx: number, frames: number, depth: number, seen: Set<number>): VerifierError | undefined => {
+    const total = depth + Math.ceil(Math.max(depths[idx] ?? 0, 1) / 16) * 16;
+    if (total > MAX_BPF_STACK) {
+      return reject(-1, 'stack', `combined stack size of ${frames} calls is ${total}. Too large`);
+    }
+    for (const c of callees[idx]) {
+      if (seen.has(c)) continue;
+      const err = walk(c, frames + 1, total, new Set([...seen, c]));
+      if (err) return err;
+    }
+    return undefined;
+  };
+  return walk(0, 1, 0, new Set([0]));
+}
