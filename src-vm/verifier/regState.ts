@@ -48,8 +48,9 @@ export class RegState {
   /** Packet pointers: bytes known to be readable past `off`. */
   range = 0;
   map?: MapRef;
-  /** PTR_TO_MEM: the size of the memory. */
+  /** PTR_TO_MEM: the size of the memory, and whether it is a ring buffer record (MEM_RINGBUF). */
   memSize = 0;
+  ringbuf = false;
   frameno = 0;
   /** Linked scalars (BPF_ADD_CONST): `rX = rY + delta`, by a 32-bit op when link32. */
   linkDelta?: number;
@@ -66,7 +67,7 @@ export function regClone(r: RegState): RegState {
 export function regCopyInto(out: RegState, r: RegState): RegState {
   out.type = r.type; out.maybeNull = r.maybeNull; out.off = r.off; scalarCopy(out.s, r.s);
   out.id = r.id; out.refObjId = r.refObjId; out.range = r.range; out.map = r.map; out.memSize = r.memSize;
-  out.frameno = r.frameno; out.linkDelta = r.linkDelta; out.link32 = r.link32; out.precise = r.precise;
+  out.ringbuf = r.ringbuf; out.frameno = r.frameno; out.linkDelta = r.linkDelta; out.link32 = r.link32; out.precise = r.precise;
   return out;
 }
 
@@ -126,7 +127,7 @@ export function clearLink(r: RegState): void {
 
 /** Type name as the log prints it, with `_or_null`. */
 export function regTypeName(r: RegState): string {
-  return TYPE_NAME[r.type] + (r.maybeNull ? '_or_null' : '');
+  return (r.ringbuf ? 'ringbuf_' : '') + TYPE_NAME[r.type] + (r.maybeNull ? '_or_null' : '');
 }
 
 /** The value part of `R1=...` (print_reg_state); `curFrame` decides the `fp[N]` prefix. */
@@ -165,7 +166,7 @@ function pointerParts(r: RegState): string[] {
 /** Same abstract value, ids included (used for exact-state comparisons). */
 export function regEquals(a: RegState, b: RegState): boolean {
   return a.type === b.type && a.maybeNull === b.maybeNull && a.off === b.off && a.id === b.id &&
-    a.refObjId === b.refObjId && a.range === b.range && a.map === b.map && a.memSize === b.memSize &&
+    a.refObjId === b.refObjId && a.range === b.range && a.map === b.map && a.memSize === b.memSize && a.ringbuf === b.ringbuf &&
     a.frameno === b.frameno && a.linkDelta === b.linkDelta && a.link32 === b.link32 && scalarEquals(a.s, b.s);
 }
 

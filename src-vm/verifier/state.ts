@@ -18,8 +18,15 @@ export class FuncState {
   constructor(readonly frameno: number, readonly callsite: number) {}
 }
 
+/** An acquired reference (ring buffer record, socket) that must be released before exit. */
+export interface Reference {
+  id: number;
+  insnIdx: number;
+}
+
 export class VerifierState {
   frames: FuncState[] = [];
+  refs: Reference[] = [];
   /** Unfinished paths through this state when it is a stored checkpoint. */
   branches = 0;
   parent: VerifierState | undefined = undefined;
@@ -51,6 +58,7 @@ export function stateClone(a: VerifierState): VerifierState {
     g.stack = stackClone(f.stack);
     return g;
   });
+  c.refs = a.refs.map((r) => ({ ...r }));
   c.parent = a.parent;
   c.pc = a.pc;
   return c;
@@ -124,8 +132,9 @@ function stackSafe(old: StackState, cur: StackState, ids: IdMap): boolean {
 
 /** The already-verified `old` covers `cur`: every path from cur is safe because it was from old. */
 export function stateSubsumes(old: VerifierState, cur: VerifierState): boolean {
-  if (old.frames.length !== cur.frames.length) return false;
+  if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
+  if (!old.refs.every((r, k) => ids.check(r.id, cur.refs[k].id))) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const of = old.frames[k], cf = cur.frames[k];
     if (of.callsite !== cf.callsite) return false;
@@ -137,7 +146,8 @@ export function stateSubsumes(old: VerifierState, cur: VerifierState): boolean {
 
 /** Exactly the same registers and stack in every frame (the kernel's loop detection test). */
 export function statesEqual(a: VerifierState, b: VerifierState): boolean {
-  if (a.frames.length !== b.frames.length) return false;
+  if (a.frames.length !== b.frames.length || a.refs.length !== b.refs.length) return false;
+  if (!a.refs.every((r, k) => r.id === b.refs[k].id)) return false;
   return a.frames.every((f, k) => {
     const g = b.frames[k];
     return f.callsite === g.callsite && f.regs.every((r, i) => regEquals(r, g.regs[i])) && stackEquals(f.stack, g.stack);

@@ -22,6 +22,10 @@ const MEM_OK = new Set(['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem
 
 interface CallMeta {
   map?: MapRef;
+  /** ARG_CONST_ALLOC_SIZE_OR_ZERO: the size of the memory the helper returns. */
+  allocSize?: number;
+  /** The argument register an OBJ_RELEASE argument came in. */
+  releaseRegno?: number;
   /** Register of the last memory argument, for the size argument after it. */
   memRegno?: number;
   memWrite?: boolean;
@@ -41,7 +45,23 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
     const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
     if (err) return err;
   }
+  if (meta.releaseRegno !== undefined) {
+    const err = releaseReference(st, pc, st.cur.regs[meta.releaseRegno].refObjId, `bpf_${row.name}#${id}`);
+    if (err) return err;
+  }
   return setReturn(env, st, pc, proto, meta, row.name);
+}
+
+/** release_reference: the reference is dropped and every register still holding it becomes an unknown scalar. */
+function releaseReference(st: VerifierState, pc: number, refId: number, func: string): CheckResult {
+  const k = st.refs.findIndex((r) => r.id === refId);
+  if (k < 0) return reject(pc, 'ref', `func ${func} reference has not been acquired before`);
+  st.refs.splice(k, 1);
+  for (const f of st.frames) {
+    f.regs.forEach((r, i) => { if (r.refObjId === refId) f.regs[i] = unknownScalar(); });
+    f.stack.spills.forEach((r, i) => { if (r && r.refObjId === refId) f.stack.spills[i] = unknownScalar(); });
+  }
+  return undefined;
 }
 
 function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, argType: string, meta: CallMeta): CheckResult {
@@ -81,6 +101,19 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
     case 'ARG_CONST_SIZE_OR_ZERO':
       if (reg.type !== 'scalar') return typeMismatch(pc, regno, reg, ['scalar']);
       return checkSizeArg(st, pc, regno, base === 'ARG_CONST_SIZE_OR_ZERO', meta);
+    case 'ARG_CONST_ALLOC_SIZE_OR_ZERO':
+      if (reg.type !== 'scalar') return typeMismatch(pc, regno, reg, ['scalar']);
+      if (!hasConstOffset(reg)) return reject(pc, 'helper-size', `R${regno} is not a known constant'`);
+      meta.allocSize = Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
+      return undefined;
+    case 'ARG_PTR_TO_RINGBUF_MEM':
+      if (reg.type !== 'mem' || !reg.ringbuf || reg.maybeNull) return typeMismatch(pc, regno, reg, ['ringbuf_mem']);
+      if (flags.includes('OBJ_RELEASE')) {
+        if (!reg.refObjId) return reject(pc, 'ref', `R${regno} must be referenced when passed to release function`);
+        if (reg.off) return reject(pc, 'ref', `R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
+        meta.releaseRegno = regno;
+      }
+      return undefined;
     default:
       return reject(pc, 'unsupported', `helper argument kind ${argType} (R${regno}) is not modelled by this verifier yet`);
   }
@@ -154,6 +187,17 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
       r0.map = meta.map;
       r0.maybeNull = true;
       r0.id = newId(env);
+      regs[0] = r0;
+      return undefined;
+    }
+    case 'RET_PTR_TO_RINGBUF_MEM_OR_NULL': {
+      const r0 = pointerReg('mem');
+      r0.ringbuf = true;
+      r0.maybeNull = true;
+      r0.memSize = meta.allocSize ?? 0;
+      newId(env); // the id for NULL checks, replaced by the reference's id (as the kernel does)
+      r0.id = r0.refObjId = newId(env);
+      st.refs.push({ id: r0.id, insnIdx: pc });
       regs[0] = r0;
       return undefined;
     }

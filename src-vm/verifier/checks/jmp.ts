@@ -144,6 +144,7 @@ function markPtrOrNull(st: VerifierState, id: number, isNull: boolean): void {
     f.regs.forEach(fix);
     f.stack.spills.forEach((r) => r && fix(r));
   }
+  if (isNull) st.refs = st.refs.filter((r) => r.id !== id); // a NULL record holds no reference
 }
 
 /** reg_is_init_pkt_pointer: a packet pointer still at the packet's start. */

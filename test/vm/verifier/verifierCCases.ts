@@ -20,6 +20,7 @@ struct val { __u64 a; __u64 b; };
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, struct val); } hmap SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u8[64]); } amap SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u64); __type(value, __u32); } wide SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
 char LICENSE[] SEC("license") = "GPL";
 `;
 
@@ -172,4 +173,42 @@ static __attribute__((noinline)) int peek(struct xdp_md *ctx) {
   return *(__u8 *)(data + 1);
 }
 SEC("xdp") int call_pkt_in_callee(struct xdp_md *ctx) { return peek(ctx); }` },
+  { name: 'ringbuf_submit', expect: 'accept', source: `
+SEC("xdp") int ringbuf_submit(struct xdp_md *ctx) {
+  __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
+  if (!e) return 0;
+  *e = ctx->ingress_ifindex;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}` },
+  { name: 'ringbuf_leak', expect: rej(9, 'Unreleased reference id=2 alloc_insn=4'), source: `
+SEC("xdp") int ringbuf_leak(struct xdp_md *ctx) {
+  __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
+  if (!e) return 0;
+  *e = 1;
+  return 0;
+}` },
+  { name: 'ringbuf_unchecked', expect: rej(6, "R0 invalid mem access 'ringbuf_mem_or_null'"), source: `
+SEC("xdp") int ringbuf_unchecked(struct xdp_md *ctx) {
+  __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
+  *e = 1;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}` },
+  { name: 'ringbuf_past_end', expect: rej(7, 'invalid access to memory, mem_size=8 off=8 size=8'), source: `
+SEC("xdp") int ringbuf_past_end(struct xdp_md *ctx) {
+  __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
+  if (!e) return 0;
+  e[1] = 1;
+  bpf_ringbuf_discard(e, 0);
+  return 0;
+}` },
+  { name: 'ringbuf_use_after_submit', expect: rej(11, "R6 invalid mem access 'scalar'"), source: `
+SEC("xdp") int ringbuf_use_after_submit(struct xdp_md *ctx) {
+  __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
+  if (!e) return 0;
+  bpf_ringbuf_submit(e, 0);
+  *(volatile __u64 *)e = 1;
+  return 0;
+}` },
 ];
