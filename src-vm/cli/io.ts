@@ -7,6 +7,8 @@ export interface CliIo {
   writeFile(path: string, data: Uint8Array): void;
   /** Names of the entries of a directory, or undefined if `path` is not one. */
   listDir(path: string): string[] | undefined;
+  /** Compiles an eBPF C file with clang (`-target bpf -O2 -g`) into object bytes. */
+  compileC(path: string): { bytes: Uint8Array } | { error: string };
   out(line: string): void;
   err(line: string): void;
 }

@@ -56,7 +56,7 @@ function readIfPresent(io: CliIo, path: string): Uint8Array | undefined {
 }
 
 /** CO-RE target for objects: the file named, else the running kernel's BTF when readable, else none. */
-function coreTarget(io: CliIo, path: string | undefined): Btf | undefined {
+export function coreTarget(io: CliIo, path: string | undefined): Btf | undefined {
   const bytes = path !== undefined ? readInput(io, path) : readIfPresent(io, KERNEL_BTF);
   if (!bytes) return undefined;
   const parsed = parseBtf(bytes);

@@ -10,6 +10,8 @@ import { conformanceCommand } from './conformanceCommand';
 import { disasmCommand, type OutputDialect } from './disasmCommand';
 import { CliError, EXIT, type CliIo, type ExitCode } from './io';
 import { runCommand } from './runCommand';
+import { verifyCommand } from './verifyCommand';
+import type { LogLevel } from '../verifier/log';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -32,6 +34,12 @@ function outputDialectOf(v: string | boolean | undefined): OutputDialect | undef
   if (v === undefined) return undefined;
   if (v === 'llvm' || v === 'kernel' || v === 'conformance') return v;
   throw new CliError(EXIT.USAGE, `--to must be llvm, kernel or conformance, not '${String(v)}'`);
+}
+
+function logLevelOf(v: string | boolean | undefined): LogLevel {
+  if (v === undefined) return 1;
+  if (v === '0' || v === '1' || v === '2') return Number(v) as LogLevel;
+  throw new CliError(EXIT.USAGE, `--log-level must be 0, 1 or 2, not '${String(v)}'`);
 }
 
 function str(v: string | boolean | undefined): string | undefined {
@@ -74,6 +82,14 @@ export const COMMANDS: Record<string, Command> = {
     run: (io, v, p) => runCommand(io, {
       file: oneFile('run', p), mem: str(v.mem), memFile: str(v['mem-file']), budget: budgetOf(v.budget),
       section: str(v.section), targetBtf: str(v['target-btf']), json: v.json === true, dialect: dialectOf(v.dialect),
+    }),
+  },
+  verify: {
+    usage: 'verify FILE.o|FILE.c|FILE.s [--program NAME] [--type PROGTYPE] [--log-level 0|1|2] [--target-btf FILE] [--json]',
+    options: { program: { type: 'string' }, type: { type: 'string' }, 'log-level': { type: 'string' }, 'target-btf': { type: 'string' }, json: { type: 'boolean' } },
+    run: (io, v, p) => verifyCommand(io, {
+      file: oneFile('verify', p), program: str(v.program), type: str(v.type), logLevel: logLevelOf(v['log-level']),
+      json: v.json === true, targetBtf: str(v['target-btf']),
     }),
   },
   conformance: {

@@ -207,3 +207,31 @@ test('objects are CO-RE relocated against the running kernel BTF, or the --targe
   assert.match(r.err, /insn 34: failed to resolve CO-RE relocation <byte_off> \[21\] struct task_struct___local\.made_up_field/);
   assert.match(r.out, /^34: \(85\) call unknown#195896080$/m);
 });
+
+test('verify --json prints the promised shape; exit 0 when accepted, 1 when rejected, 2 for bad input', (t) => {
+  const { dir, cleanup } = scratchDir();
+  t.after(cleanup);
+  const good = join(dir, 'good.bpf.s');
+  writeFileSync(good, '.section xdp,"ax",@progbits\n.globl ok\nok:\nr0 = 2\nexit\n');
+  const bad = join(dir, 'bad.bpf.s');
+  writeFileSync(bad, '.section xdp,"ax",@progbits\n.globl leak\nleak:\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 20)\nexit\n');
+  const ok = cli('verify', good, '--json');
+  assert.equal(ok.code, 0, ok.err);
+  const okJson = JSON.parse(ok.out) as { programs: Record<string, unknown>[] };
+  assert.deepEqual(Object.keys(okJson.programs[0]).sort(),
+    ['error', 'name', 'peakStates', 'processedInsns', 'section', 'timeUs', 'totalStates', 'type', 'verdict']);
+  assert.deepEqual({ ...okJson.programs[0], timeUs: 0 }, {
+    name: 'ok', section: 'xdp', type: 'xdp', verdict: 'accept', error: null, processedInsns: 2, totalStates: 0, peakStates: 0, timeUs: 0,
+  });
+  const rejected = cli('verify', bad, '--json');
+  assert.equal(rejected.code, 1);
+  const error = (JSON.parse(rejected.out) as { programs: { error: { insn: number; message: string; detail: string[] } }[] }).programs[0].error;
+  assert.equal(error.insn, 1);
+  assert.equal(error.message, 'invalid access to packet, off=20 size=1, R2(id=0,off=20,r=0)');
+  assert.deepEqual(error.detail, ['R2 offset is outside of the packet']);
+  const text = cli('verify', bad, '--log-level', '2');
+  assert.equal(text.code, 1);
+  assert.match(text.out, /^leak \(xdp\): rejected at insn 1: invalid access to packet/m);
+  assert.equal(cli('verify', good, '--log-level', '7').code, 2);
+  assert.equal(cli('verify', good, '--type', 'kprobe').code, 2);
+});

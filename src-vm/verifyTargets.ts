@@ -1,0 +1,73 @@
+// What the verifier is run on, from what users hand us: each program of a
+// loaded ELF object (with its maps, license and line table) or each code
+// section of an assembly file (program type from the section name by
+// libbpf's rules, or an override), and one call that verifies a target and
+// times it. Shared by the CLI and, later, the language server. Pure.
+
+import type { Diagnostic } from './diagnostics';
+import type { AsmObject } from './asm/object';
+import type { LoadedObject, LoadedProgram } from './elf/loadedObject';
+import { buildLineTable, type LineTable } from './elf/lineTable';
+import { matchSection } from './elf/sectionRules';
+import type { Insn } from './isa/insn';
+import type { ProgType } from './verifier/env';
+import type { MapRef } from './verifier/regState';
+import { verifyProgram, type VerifierOptions, type VerifierReport } from './verifier/verify';
+
+/** Program types the verifier models so far. */
+export const VERIFIABLE_TYPES = ['xdp', 'socket_filter', 'sched_cls', 'sched_act'] as const satisfies readonly ProgType[];
+
+export interface VerifyTarget {
+  name: string;
+  section: string;
+  /** libbpf's program type name; undefined when the section name gives none. */
+  type?: string;
+  insns: readonly Insn[];
+  maps: MapRef[];
+  license?: string;
+  lineTable?: LineTable;
+}
+
+export type VerifyOutcome =
+  | { kind: 'verified'; report: VerifierReport; timeUs: number }
+  | { kind: 'unsupported'; reason: string };
+
+function isVerifiable(type: string | undefined): type is ProgType {
+  return (VERIFIABLE_TYPES as readonly string[]).includes(type ?? '');
+}
+
+function targetOfProgram(obj: LoadedObject, p: LoadedProgram, typeOverride?: string): VerifyTarget {
+  const maps = obj.maps.map((m) => ({
+    name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+    readOnly: m.readOnly, initialValue: m.initialValue,
+  }));
+  const lineTable = p.lineInfo.length > 0 ? buildLineTable(p.lineInfo, p.insns.length).value : undefined;
+  return { name: p.name, section: p.section, type: typeOverride ?? p.type, insns: p.insns, maps, license: obj.license, lineTable };
+}
+
+export function targetsOfObject(obj: LoadedObject, typeOverride?: string): VerifyTarget[] {
+  return obj.programs.map((p) => targetOfProgram(obj, p, typeOverride));
+}
+
+/** Code sections of an assembled file; the section name gives the type unless overridden. */
+export function targetsOfAsm(obj: AsmObject, typeOverride?: string): { targets: VerifyTarget[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const targets = obj.sections.filter((s) => s.kind === 'code' && s.insns.length > 0).map((s) => {
+    const type = typeOverride ?? matchSection(s.name).rule?.progType;
+    if (!type) {
+      diagnostics.push({ severity: 'warning', code: 'verify/no-type', message: `section ${s.name}: no program type (use '.section xdp' or another libbpf section name, or --type)` });
+    }
+    const name = obj.symbols.find((y) => y.section === s.name && y.offset === 0 && y.kind !== 'object')?.name ?? s.name;
+    return { name, section: s.name, type, insns: s.insns, maps: [], license: 'GPL' };
+  });
+  return { targets, diagnostics };
+}
+
+export function verifyTarget(target: VerifyTarget, opts: VerifierOptions = {}): VerifyOutcome {
+  if (!isVerifiable(target.type)) {
+    return { kind: 'unsupported', reason: `program type ${target.type ?? '(none)'} is not modelled by our verifier yet (${VERIFIABLE_TYPES.join(', ')} are)` };
+  }
+  const start = performance.now();
+  const report = verifyProgram({ insns: target.insns, type: target.type, maps: target.maps, license: target.license, lineTable: target.lineTable }, opts);
+  return { kind: 'verified', report, timeUs: Math.round((performance.now() - start) * 1000) };
+}
