@@ -130,15 +130,19 @@ function stackSafe(old: StackState, cur: StackState, ids: IdMap): boolean {
   return true;
 }
 
-/** The already-verified `old` covers `cur`: every path from cur is safe because it was from old. */
-export function stateSubsumes(old: VerifierState, cur: VerifierState): boolean {
+/**
+ * The already-verified `old` covers `cur`: every path from cur is safe because it was from old.
+ * `liveRegs` (bit i: ri) limits the innermost frame's registers to those that may still be read.
+ */
+export function stateSubsumes(old: VerifierState, cur: VerifierState, liveRegs = 0x7ff): boolean {
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   if (!old.refs.every((r, k) => ids.check(r.id, cur.refs[k].id))) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const of = old.frames[k], cf = cur.frames[k];
     if (of.callsite !== cf.callsite) return false;
-    for (let r = 0; r < 11; r++) if (!regSafe(of.regs[r], cf.regs[r], ids)) return false;
+    const live = k === old.frames.length - 1 ? liveRegs | 0x400 : 0x7ff;
+    for (let r = 0; r < 11; r++) if ((live >> r) & 1 && !regSafe(of.regs[r], cf.regs[r], ids)) return false;
     if (!stackSafe(of.stack, cf.stack, ids)) return false;
   }
   return true;

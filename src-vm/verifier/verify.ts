@@ -11,6 +11,7 @@ import { type LineTable, locationAt } from '../elf/lineTable';
 import { checkCfg } from './cfg';
 import type { ProgType, VerifyEnv } from './env';
 import { reject, VerifierError } from './errors';
+import { computeLiveRegs } from './liveness';
 import { VerifierLog, type LogLevel } from './log';
 import { constScalar, type MapRef, pointerReg } from './regState';
 import { formatState, initialState, stateClone, statesEqual, stateSubsumes, type VerifierState } from './state';
@@ -88,7 +89,10 @@ class Explorer {
   private lastCheckpointInsns = 0;
   readonly statesAt?: Map<number, string[]>;
 
-  constructor(readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[], private readonly subprogOf: number[], subprogCount: number) {
+  constructor(
+    readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[], private readonly subprogOf: number[],
+    subprogCount: number, private readonly liveRegs: Uint16Array,
+  ) {
     this.stackDepths = new Array<number>(subprogCount).fill(0);
     this.env = { insns: program.insns, progType: program.type, maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
@@ -162,7 +166,7 @@ class Explorer {
     for (let k = 0; k < list.length; k++) {
       const old = list[k];
       if (old.branches === 0) {
-        if (stateSubsumes(old, cur)) { old.hits++; return 'prune'; }
+        if (stateSubsumes(old, cur, this.liveRegs[cur.pc])) { old.hits++; return 'prune'; }
       } else if (statesEqual(old, cur)) {
         return reject(prevPc, 'loop', `infinite loop detected at insn ${cur.pc}`);
       }
@@ -273,7 +277,8 @@ class Explorer {
 /** Verifies one program as the kernel would (privileged: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN). */
 export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = {}): VerifierReport {
   const cfg = checkCfg(program.insns);
-  const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1));
+  const live = computeLiveRegs(program.insns, cfg.successors);
+  const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1), live);
   const err = cfg.errors.length > 0
     ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message)
     : explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);

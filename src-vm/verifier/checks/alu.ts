@@ -191,6 +191,7 @@ function ptrArith(
 function movePointer(env: VerifyEnv, ptr: RegState, off: RegState, sub: boolean, known: boolean): RegState {
   const out = regClone(ptr);
   markUnbounded32(out.s);
+  boundsSync(out.s);
   const k = Number(toBigSigned(off.s.varOff.vHi, off.s.varOff.vLo));
   const fixed = sub ? ptr.off - k : ptr.off + k;
   if (known && fixed === (fixed | 0)) {
