@@ -15,9 +15,14 @@ import { VERIFIER_C_CASES } from '../vm/verifier/verifierCCases';
 import { CLANG, compileCase, verifyObjectFile } from '../vm/verifier/verifierCHarness';
 import { caseObject, kernelOutcome, type Outcome, ourOutcome, sameOutcome, showOutcome, verifyCase } from '../vm/verifier/verifierHarness';
 
-function loggedOutcome(path: string): Outcome {
+/** Processed-instruction counts, kernel next to ours, of the programs loaded with a log. */
+const processedPairs: [number, number][] = [];
+
+function loggedOutcome(path: string, oursProcessed?: number): Outcome {
   const load = loadAll(path);
   unpin(load.pinDir);
+  const m = /processed (\d+) insns/.exec(load.log);
+  if (m && oursProcessed !== undefined) processedPairs.push([Number(m[1]), oursProcessed]);
   return kernelOutcome(load.ok, load.log);
 }
 
@@ -41,7 +46,8 @@ test('verifier: verdicts and first error lines agree with the live kernel', (t) 
     for (const c of VERIFIER_CASES) {
       const path = join(dir, `${c.name}.o`);
       writeFileSync(path, caseObject(c));
-      const ours = ourOutcome(verifyCase(c));
+      const report = verifyCase(c);
+      const ours = ourOutcome(report);
       if (c.quietKernelLoad) {
         const kernelAccepts = quietLoadAccepts(path);
         if (kernelAccepts !== (c.expect === 'accept')) tableStale.push(`${c.name}: table says ${showOutcome(c.expect)}, kernel ${kernelAccepts ? 'accepts' : 'rejects'}`);
@@ -49,7 +55,7 @@ test('verifier: verdicts and first error lines agree with the live kernel', (t) 
         quiet++;
         continue;
       }
-      const kernel = loggedOutcome(path);
+      const kernel = loggedOutcome(path, report.processedInsns);
       if (!sameOutcome(kernel, c.expect)) tableStale.push(`${c.name}: table says ${showOutcome(c.expect)}, kernel ${showOutcome(kernel)}`);
       if ((kernel === 'accept') !== (ours === 'accept')) {
         verdictMismatch.push(`${c.name}: kernel ${showOutcome(kernel)}; ours ${showOutcome(ours)}`);
@@ -66,6 +72,8 @@ test('verifier: verdicts and first error lines agree with the live kernel', (t) 
   const pct = rejects ? (100 * linesAgree) / rejects : 100;
   console.log(`verifier differential: ${VERIFIER_CASES.length} programs (${accepts} accepted, ${rejects} rejected by both, ${quiet} compared by verdict only), ` +
     `verdict mismatches ${verdictMismatch.length}, first error line agreement ${linesAgree}/${rejects} (${pct.toFixed(1)}%)`);
+  const sameProcessed = processedPairs.filter(([k, o]) => k === o).length;
+  console.log(`processed instructions equal to the kernel's on ${sameProcessed}/${processedPairs.length} programs`);
   for (const m of [...verdictMismatch, ...lineMismatch, ...tableStale]) console.log(`  ${m}`);
   assert.deepEqual(verdictMismatch, [], 'verdicts must agree on every program');
   assert.deepEqual(tableStale, [], 'the case table must record what the kernel says');
@@ -81,8 +89,9 @@ test('verifier: C programs with maps agree with the live kernel', (t) => {
   try {
     for (const c of VERIFIER_C_CASES) {
       const path = compileCase(c, dir);
-      const kernel = loggedOutcome(path);
-      const ours = ourOutcome(verifyObjectFile(path, c.name));
+      const report = verifyObjectFile(path, c.name);
+      const kernel = loggedOutcome(path, report.processedInsns);
+      const ours = ourOutcome(report);
       if (!sameOutcome(kernel, c.expect)) problems.push(`${c.name}: table says ${showOutcome(c.expect)}, kernel ${showOutcome(kernel)}`);
       if ((kernel === 'accept') !== (ours === 'accept')) problems.push(`${c.name}: VERDICT kernel ${showOutcome(kernel)}; ours ${showOutcome(ours)}`);
       else if (kernel !== 'accept') {
@@ -95,6 +104,8 @@ test('verifier: C programs with maps agree with the live kernel', (t) => {
     cleanup();
   }
   console.log(`verifier C differential: ${VERIFIER_C_CASES.length} programs, first error line agreement ${linesAgree}/${rejects}`);
+  const sameProcessed = processedPairs.filter(([k, o]) => k === o).length;
+  console.log(`processed instructions equal to the kernel's on ${sameProcessed}/${processedPairs.length} programs (assembly and C)`);
   for (const p of problems) console.log(`  ${p}`);
   assert.deepEqual(problems.filter((p) => p.includes('VERDICT') || p.includes('table says')), []);
   assert.ok(rejects === 0 || linesAgree / rejects >= 0.95, `first error line agreement ${linesAgree}/${rejects} < 95%`);
