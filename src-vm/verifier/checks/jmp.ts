@@ -65,11 +65,28 @@ const NOT_NULL = new Set(['map_value', 'map_key', 'mem']);
 /** is_branch_taken: 1 jump, 0 fall through, -1 unknown. */
 function branchTaken(dst: RegState, src: RegState, cond: Cond, is32: boolean): 1 | 0 | -1 {
   if (dst.type === 'scalar' && src.type === 'scalar') return isBranchTaken(dst.s, src.s, cond, is32);
+  if (!is32 && isPktAny(dst) && isPktAny(src)) return pktBranchTaken(dst, src, cond);
   const [ptr, other] = isPointer(dst) ? [dst, src] : [src, dst];
   if (!is32 && NOT_NULL.has(ptr.type) && !ptr.maybeNull && isZeroScalar(other)) {
     if (cond === 'jeq') return 0;
     if (cond === 'jne') return 1;
   }
+  return -1;
+}
+
+function isPktAny(r: RegState): boolean {
+  return r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end';
+}
+
+/** is_pkt_ptr_branch_taken: a pointer known to be at or beyond pkt_end decides later comparisons with it. */
+function pktBranchTaken(dst: RegState, src: RegState, cond: Cond): 1 | 0 | -1 {
+  let pkt: RegState, c = cond;
+  if (src.type === 'pkt_end') pkt = dst;
+  else if (dst.type === 'pkt_end') { pkt = src; c = ({ jgt: 'jlt', jlt: 'jgt', jge: 'jle', jle: 'jge' } as Partial<Record<Cond, Cond>>)[cond] ?? cond; }
+  else return -1;
+  if (pkt.range >= 0) return -1;
+  if ((c === 'jle' || c === 'jgt') && pkt.range === BEYOND_PKT_END) return c === 'jgt' ? 1 : 0;
+  if (c === 'jlt' || c === 'jge') return c === 'jge' ? 1 : 0;
   return -1;
 }
 
