@@ -11,7 +11,7 @@ import { helperProtoById, helperProtoFor, type HelperProtoShape } from '../helpe
 import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { hasConstOffset, isPktPointer, type MapRef, notInit, pointerReg, RegState, regTypeName, unknownScalar } from '../regState';
-import { growStack, MAX_BPF_STACK } from '../stackState';
+import { byteIndex, growStack, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from '../stackState';
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
@@ -26,6 +26,8 @@ interface CallMeta {
   allocSize?: number;
   /** The argument register an OBJ_RELEASE argument came in. */
   releaseRegno?: number;
+  /** get_constant_map_key: the key when the stack holds a known constant. */
+  constKey?: bigint;
   /** Register of the last memory argument, for the size argument after it. */
   memRegno?: number;
   memWrite?: boolean;
@@ -89,7 +91,9 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
       if (!meta.map) return reject(pc, 'helper-arg', `invalid map_ptr to access map->${base === 'ARG_PTR_TO_MAP_KEY' ? 'key' : 'value'}`);
       const size = base === 'ARG_PTR_TO_MAP_KEY' ? meta.map.keySize : meta.map.valueSize;
-      return helperMemAccess(st, pc, regno, size, false);
+      const err = helperMemAccess(st, pc, regno, size, false);
+      if (!err && base === 'ARG_PTR_TO_MAP_KEY') meta.constKey = constantMapKey(st, reg, size);
+      return err;
     }
     case 'ARG_PTR_TO_MEM':
     case 'ARG_PTR_TO_UNINIT_MEM':
@@ -117,6 +121,31 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
     default:
       return reject(pc, 'unsupported', `helper argument kind ${argType} (R${regno}) is not modelled by this verifier yet`);
   }
+}
+
+/** get_constant_map_key: a key on the stack made of zero bytes, or a spilled constant of exactly the key's size. */
+function constantMapKey(st: VerifierState, key: RegState, keySize: number): bigint | undefined {
+  if (key.type !== 'stack' || !hasConstOffset(key)) return undefined;
+  const at = key.off + Number(toBigSigned(key.s.varOff.vHi, key.s.varOff.vLo));
+  const stack = st.frames[key.frameno].stack;
+  const spi = slotOf(at);
+  const slotEnd = -spi * 8; // one past the slot's highest byte
+  let zeros = 0;
+  while (at + zeros < slotEnd && stack.types[byteIndex(at + zeros)] === Slot.Zero) zeros++;
+  if (zeros >= keySize) return 0n;
+  const spilled = stack.spills[spi];
+  if (!isSpilledSlot(stack, spi) || !spilled || spilled.type !== 'scalar') return undefined;
+  let spill = 0;
+  while (at + spill < slotEnd && stack.types[byteIndex(at + spill)] === Slot.Spill) spill++;
+  if (spill !== keySize || !hasConstOffset(spilled)) return undefined;
+  return BigInt.asUintN(64, toBigSigned(spilled.s.varOff.vHi, spilled.s.varOff.vLo));
+}
+
+/** can_elide_value_nullness: array lookups with a constant key in range cannot fail. */
+function lookupCannotFail(name: string, meta: CallMeta): boolean {
+  const map = meta.map;
+  return name === 'map_lookup_elem' && !!map && (map.type === 'array' || map.type === 'percpu_array') &&
+    meta.constKey !== undefined && meta.constKey < BigInt(map.maxEntries);
 }
 
 function isZero(r: RegState): boolean {
@@ -185,8 +214,10 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
     case 'RET_PTR_TO_MAP_VALUE_OR_NULL': {
       const r0 = pointerReg('map_value');
       r0.map = meta.map;
-      r0.maybeNull = true;
-      r0.id = newId(env);
+      if (!lookupCannotFail(name, meta)) {
+        r0.maybeNull = true;
+        r0.id = newId(env);
+      }
       regs[0] = r0;
       return undefined;
     }

@@ -173,6 +173,25 @@ static __attribute__((noinline)) int peek(struct xdp_md *ctx) {
   return *(__u8 *)(data + 1);
 }
 SEC("xdp") int call_pkt_in_callee(struct xdp_md *ctx) { return peek(ctx); }` },
+  // clang stores the key with `*(u32 *)(r10 -4) = 3`: misc bytes, not a constant the verifier can use.
+  { name: 'array_const_key_no_check', expect: rej(7, "R0 invalid mem access 'map_value_or_null'"), source: `
+SEC("xdp") int array_const_key_no_check(struct xdp_md *ctx) {
+  __u32 key = 3;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  return v[5];
+}` },
+  { name: 'array_key_out_of_range', expect: rej(7, "R0 invalid mem access 'map_value_or_null'"), source: `
+SEC("xdp") int array_key_out_of_range(struct xdp_md *ctx) {
+  __u32 key = 4;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  return v[5];
+}` },
+  { name: 'array_var_key_needs_check', expect: rej(8, "R0 invalid mem access 'map_value_or_null'"), source: `
+SEC("xdp") int array_var_key_needs_check(struct xdp_md *ctx) {
+  __u32 key = ctx->rx_queue_index & 1;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  return v[5];
+}` },
   { name: 'ringbuf_submit', expect: 'accept', source: `
 SEC("xdp") int ringbuf_submit(struct xdp_md *ctx) {
   __u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);
