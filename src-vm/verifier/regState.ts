@@ -5,7 +5,7 @@
 // scalars, ref_obj_id, packet range `r`, map and mem size. Also the log text of
 // a register (print_reg_state). Never knows instruction encodings.
 
-import { markKnown, markUnknown, Scalar, scalarClone, scalarConst, scalarCopy, scalarEquals } from './bounds';
+import { markKnown, markUnknown, Scalar, scalarConst, scalarCopy, scalarEquals } from './bounds';
 import { formatScalar, formatScalarRanges, formatSnum, formatTnum, formatUnum } from './scalarPrint';
 import { tnumIsConst, tnumIsUnknown } from './tnum';
 import { toBigSigned } from './word64';
@@ -168,8 +168,4 @@ export function regEquals(a: RegState, b: RegState): boolean {
   return a.type === b.type && a.maybeNull === b.maybeNull && a.off === b.off && a.id === b.id &&
     a.refObjId === b.refObjId && a.range === b.range && a.map === b.map && a.memSize === b.memSize && a.ringbuf === b.ringbuf &&
     a.frameno === b.frameno && a.linkDelta === b.linkDelta && a.link32 === b.link32 && scalarEquals(a.s, b.s);
-}
-
-export function scalarOf(r: RegState): Scalar {
-  return scalarClone(r.s);
 }
