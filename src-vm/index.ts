@@ -87,3 +87,11 @@ export type * from './vm/runtimeTypes';
 // bpf_conformance vectors
 export { parseVectorFile, type Vector } from './conformance/vectorFile';
 export { runVector, formatR0, type VectorOutcome, type VectorStatus } from './conformance/runVector';
+
+// The verifier
+export { verifyProgram, INSN_LIMIT, type VerifierProgram, type VerifierOptions, type VerifierReport, type VerifierErrorReport } from './verifier/verify';
+export {
+  VERIFIABLE_TYPES, targetsOfAsm, targetsOfObject, verifyTarget, type VerifyOutcome, type VerifyTarget,
+} from './verifyTargets';
+export { checkCfg, type CfgResult } from './verifier/cfg';
+export { parseVerifierLog, type LogLine } from './verifier/logParse';
