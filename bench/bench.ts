@@ -5,6 +5,7 @@
 import { BENCH_PROGRAMS } from './programs';
 import { benchBtf } from './btf.bench';
 import { benchLoader } from './loader.bench';
+import { benchVerifier } from './verifier.bench';
 import { Vm } from '../src-vm/vm/interpreter';
 import { createVm } from '../src-vm/vm/runProgram';
 
@@ -40,3 +41,5 @@ console.log('');
 for (const line of benchBtf()) console.log(line);
 console.log('');
 for (const line of benchLoader()) console.log(line);
+console.log('');
+for (const line of benchVerifier()) console.log(line);

@@ -39,7 +39,11 @@ export function loadAll(objPath: string, type?: string): KernelLoad & { pinDir: 
 }
 
 export function unpin(pinDir: string): void {
-  rmSync(pinDir, { recursive: true, force: true });
+  try {
+    rmSync(pinDir, { recursive: true, force: true });
+  } catch {
+    // Not ours to remove (no permission on /sys/fs/bpf): nothing was pinned there by us.
+  }
 }
 
 /** Runs a pinned program once on `data` with BPF_PROG_TEST_RUN; returns its return value and output data. */
