@@ -4,6 +4,7 @@
 // the disagreement is counted under. Pure.
 
 import { kernelOutcome } from '../../test/vm/verifier/verifierHarness';
+import type { KernelLoad } from './kernelLoader';
 import type { OursProgram, OursResult } from './ours';
 
 export type KernelResult =
@@ -30,16 +31,22 @@ export interface ProgramRecord {
 
 const EPERM = 1;
 
-/** The kernel's result from the oracle's status line (`ok`, `error N`, `open error N`) and log lines. */
-export function kernelResult(status: string, log: string[] | undefined): KernelResult {
-  if (status === 'ok') return { kind: 'accept' };
-  const m = /^error (\d+)$/.exec(status);
-  if (!m) return { kind: 'error', detail: status || 'no status from the oracle' };
-  const errno = Number(m[1]);
-  if (errno === EPERM && (log ?? []).every((l) => l.trim() === '')) return { kind: 'eperm' };
-  const outcome = kernelOutcome(false, (log ?? []).join('\n'));
+/** Level-2 log lines that are neither the error nor an instruction of the failing path. */
+const NOT_THE_ERROR = /^from \d+ to \d+: safe$/;
+
+/** The kernel's result from the loader's status and the test program's log. */
+export function kernelResult(load: KernelLoad): KernelResult {
+  if (load.status === 'ok') return { kind: 'accept' };
+  const log = load.log.filter((l) => !NOT_THE_ERROR.test(l));
+  if (load.status !== 'error') return { kind: 'error', detail: `loader: ${load.status}` };
+  if (log.every((l) => l.trim() === '')) {
+    if (load.errno === EPERM) return { kind: 'eperm' };
+    const why = load.libbpfWarnings.split('\n').find((l) => l.trim() !== '') ?? `errno ${load.errno}`;
+    return { kind: 'error', detail: `no verifier log, errno ${load.errno}: ${messageShape(why.replace(/^libbpf: /, ''))}` };
+  }
+  const outcome = kernelOutcome(false, log.join('\n'));
   if (outcome === 'accept') return { kind: 'error', detail: 'unreadable log' };
-  return { kind: 'reject', errno, insn: outcome.insn, message: outcome.message };
+  return { kind: 'reject', errno: load.errno, insn: outcome.insn, message: outcome.message };
 }
 
 /** A message with its numbers, register names and quoted parts made generic, cut short: a category key. */

@@ -23,6 +23,9 @@ export interface OursProgram {
   name: string;
   section: string;
   type?: string;
+  /** libbpf's numeric program type and expected attach type, for the kernel side. */
+  typeId: number;
+  attachId: number;
   autoload: boolean;
   annotations: TestAnnotations;
 }
@@ -47,7 +50,7 @@ function main(): void {
   const targets = targetsOfObject(obj);
   const none: TestAnnotations = { messages: [], flags: [], auxiliary: false, other: [] };
   const header: OursHeader = {
-    programs: obj.programs.map((p) => ({ name: p.name, section: p.section, type: p.type, autoload: p.autoload, annotations: annotations.get(p.name) ?? none })),
+    programs: obj.programs.map((p) => ({ name: p.name, section: p.section, type: p.type, typeId: p.typeId, attachId: p.expectedAttachTypeId, autoload: p.autoload, annotations: annotations.get(p.name) ?? none })),
     loaderErrors: loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
   };
   console.log(JSON.stringify(header));

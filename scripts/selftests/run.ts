@@ -1,7 +1,7 @@
 // `npm run selftests`: the kernel's own verifier selftests as a corpus.
 // Prepares the compiled verifier_*.c objects (prepare.ts), then for each test
-// program loads it alone in the live kernel through the libbpf oracle
-// (test/kernel/libbpfOracle.ts, `--only P --log`) and verifies it with ours
+// program loads it in the live kernel as the kernel's harness does
+// (kernelLoader.ts: the program plus the __auxiliary ones) and verifies it with ours
 // (ours.ts in a child, with a time limit), and reports verdict and
 // first-error-line agreement per file and in total, plus every disagreement
 // by category; writes report.json to the work dir. Never writes in the repo.
@@ -11,7 +11,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { libbpfOracle, runOracle } from '../../test/kernel/libbpfOracle';
+import { buildKernelLoader, kernelLoad, loadFlags } from './kernelLoader';
 import { compareProgram, kernelResult, type ProgramRecord } from './compare';
 import { runOurs } from './oursRunner';
 import { prepareCorpus } from './prepare';
@@ -32,20 +32,20 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Compares every test program of one object (auxiliary programs are loaded by the tests, not tests themselves). */
-async function runFile(oracle: { path: string }, file: string, objPath: string, args: Args, budget: { left: number }): Promise<{ records: ProgramRecord[]; auxiliary: number; loaderErrors: string[] }> {
+async function runFile(helper: string, file: string, objPath: string, args: Args, budget: { left: number }): Promise<{ records: ProgramRecord[]; auxiliary: number; loaderErrors: string[] }> {
   const ours = await runOurs(objPath, args.timeoutMs);
   const records: ProgramRecord[] = [];
-  let auxiliary = 0;
+  const auxNames = ours.header.programs.filter((p) => p.annotations.auxiliary).map((p) => p.name);
   ours.header.programs.forEach((p, i) => {
-    if (p.annotations.auxiliary) { auxiliary++; return; }
-    if (budget.left <= 0) return;
+    if (p.annotations.auxiliary || budget.left <= 0) return;
     budget.left--;
-    const dump = runOracle(oracle, objPath, ['--only', p.name, '--log']);
-    const kernel = kernelResult(dump.status, dump.logs.get(p.name));
+    const { flags } = loadFlags(p.annotations.flags);
+    const load = kernelLoad(helper, { objPath, program: p.name, typeId: p.typeId, attachId: p.attachId, flags, auxiliary: auxNames });
+    const kernel = kernelResult(load);
     const result = ours.results[i] ?? { kind: 'internal', error: ours.crash ?? 'no result' };
     records.push(compareProgram(file, p, result, kernel));
   });
-  return { records, auxiliary, loaderErrors: ours.header.loaderErrors };
+  return { records, auxiliary: auxNames.length, loaderErrors: ours.header.loaderErrors };
 }
 
 async function main(): Promise<void> {
@@ -53,15 +53,14 @@ async function main(): Promise<void> {
   const workDir = process.env.EBPF_SELFTESTS_DIR ?? '/tmp/ebpf-wb-selftests';
   const corpus = prepareCorpus(workDir, args.file);
   if (args.file && corpus.objects.size === 0 && corpus.compileErrors.size === 0) throw new Error(`no ${args.file}.c among the verifier selftests`);
-  const oracle = libbpfOracle();
-  if (typeof oracle === 'string') throw new Error(oracle);
+  const helper = buildKernelLoader(workDir);
   const budget = { left: args.limit ?? Infinity };
   const perFile = new Map<string, Tally>();
   const all: ProgramRecord[] = [];
   const notes: Record<string, { auxiliary: number; loaderErrors: string[] }> = {};
   for (const [file, objPath] of corpus.objects) {
     if (budget.left <= 0) break;
-    const { records, auxiliary, loaderErrors } = await runFile(oracle, file, objPath, args, budget);
+    const { records, auxiliary, loaderErrors } = await runFile(helper, file, objPath, args, budget);
     perFile.set(file, tally(records));
     all.push(...records);
     notes[file] = { auxiliary, loaderErrors };
