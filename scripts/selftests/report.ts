@@ -21,11 +21,14 @@ export interface Tally {
   verdictAgree: number;
   bothRejected: number;
   lineAgree: number;
+  /** Tests with __success/__failure the kernel gave a verdict on, and those where it says what the annotation says. */
+  annotated: number;
+  kernelMatchesAnnotation: number;
 }
 
 function emptyTally(): Tally {
   return { programs: 0, kernelAccepted: 0, kernelRejected: 0, kernelEperm: 0, kernelOther: 0, oursAccepted: 0, oursRejected: 0,
-    oursUnsupported: 0, oursInternal: 0, oursTimeout: 0, verdictCompared: 0, verdictAgree: 0, bothRejected: 0, lineAgree: 0 };
+    oursUnsupported: 0, oursInternal: 0, oursTimeout: 0, verdictCompared: 0, verdictAgree: 0, bothRejected: 0, lineAgree: 0, annotated: 0, kernelMatchesAnnotation: 0 };
 }
 
 const KERNEL_FIELD = { accept: 'kernelAccepted', reject: 'kernelRejected', eperm: 'kernelEperm', error: 'kernelOther' } as const;
@@ -37,6 +40,10 @@ function add(t: Tally, r: ProgramRecord): void {
   t[OURS_FIELD[r.ours.kind]]++;
   if (r.verdictAgrees !== undefined) { t.verdictCompared++; if (r.verdictAgrees) t.verdictAgree++; }
   if (r.lineAgrees !== undefined) { t.bothRejected++; if (r.lineAgrees) t.lineAgree++; }
+  if (r.expect && (r.kernel.kind === 'accept' || r.kernel.kind === 'reject')) {
+    t.annotated++;
+    if ((r.expect === 'success') === (r.kernel.kind === 'accept')) t.kernelMatchesAnnotation++;
+  }
 }
 
 export function tally(records: readonly ProgramRecord[]): Tally {

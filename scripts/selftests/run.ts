@@ -74,6 +74,12 @@ async function main(): Promise<void> {
     console.log(`  ${String(programs.length).padStart(4)}  ${category}`);
     console.log(`        e.g. ${programs.slice(0, 3).join(', ')}`);
   }
+  console.log(`\nkernel verdict = __success/__failure annotation: ${total.kernelMatchesAnnotation}/${total.annotated}`);
+  for (const r of all.filter((x) => x.expect && (x.kernel.kind === 'accept' || x.kernel.kind === 'reject') && (x.expect === 'success') !== (x.kernel.kind === 'accept'))) {
+    console.log(`  ${r.file}/${r.name}: annotated ${r.expect}, kernel ${r.kernel.kind === 'reject' ? `rejects: ${r.kernel.message}` : 'accepts'}`);
+  }
+  const unknownFlags = [...new Set(all.flatMap((r) => loadFlags(r.flags).unknown))];
+  if (unknownFlags.length) console.log(`__flag values not applied (unknown): ${unknownFlags.join(', ')}`);
   for (const [file, why] of corpus.compileErrors) console.log(`did not compile: ${file}: ${why}`);
   const reportPath = join(workDir, 'report.json');
   writeFileSync(reportPath, JSON.stringify({ total, perFile: Object.fromEntries(perFile), categories: Object.fromEntries(categories),
