@@ -32,7 +32,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Compares every test program of one object (auxiliary programs are loaded by the tests, not tests themselves). */
-async function runFile(helper: string, file: string, objPath: string, args: Args, budget: { left: number }): Promise<{ records: ProgramRecord[]; auxiliary: number; loaderErrors: string[] }> {
+async function runFile(helper: string, file: string, objPath: string, args: Args, budget: { left: number }): Promise<{ records: ProgramRecord[]; auxiliary: number; loaderErrors: string[]; crash?: string }> {
   const ours = await runOurs(objPath, args.timeoutMs);
   const records: ProgramRecord[] = [];
   const auxNames = ours.header.programs.filter((p) => p.annotations.auxiliary).map((p) => p.name);
@@ -45,7 +45,7 @@ async function runFile(helper: string, file: string, objPath: string, args: Args
     const result = ours.results[i] ?? { kind: 'internal', error: ours.crash ?? 'no result' };
     records.push(compareProgram(file, p, result, kernel));
   });
-  return { records, auxiliary: auxNames.length, loaderErrors: ours.header.loaderErrors };
+  return { records, auxiliary: auxNames.length, loaderErrors: ours.header.loaderErrors, crash: ours.crash };
 }
 
 async function main(): Promise<void> {
@@ -57,13 +57,14 @@ async function main(): Promise<void> {
   const budget = { left: args.limit ?? Infinity };
   const perFile = new Map<string, Tally>();
   const all: ProgramRecord[] = [];
-  const notes: Record<string, { auxiliary: number; loaderErrors: string[] }> = {};
+  const notes: Record<string, { auxiliary: number; loaderErrors: string[]; crash?: string }> = {};
   for (const [file, objPath] of corpus.objects) {
     if (budget.left <= 0) break;
-    const { records, auxiliary, loaderErrors } = await runFile(helper, file, objPath, args, budget);
+    const { records, auxiliary, loaderErrors, crash } = await runFile(helper, file, objPath, args, budget);
+    if (crash) console.log(`${file}: our side failed: ${crash}`);
     perFile.set(file, tally(records));
     all.push(...records);
-    notes[file] = { auxiliary, loaderErrors };
+    notes[file] = { auxiliary, loaderErrors, crash };
     process.stderr.write(`${file}: ${records.length} programs\n`);
   }
   const total = tally(all);
