@@ -5,7 +5,9 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseBtf, type Btf, type BtfKind, type BtfTypeOfKind } from '../../../src-vm/elf/btf';
 import { dumpBtfRaw } from '../../../src-vm/elf/btfDump';
 import { BPFTOOL, scratchDir } from '../../support/kernel';
@@ -141,6 +143,22 @@ describe('raw dump against bpftool btf dump', () => {
       assert.deepEqual(dumpBtfRaw(ours.btf), theirs.stdout.replace(/\n$/, '').split('\n'));
     });
   }
+
+  // The loader's and CO-RE's fixture objects too: every object the tests load has its BTF checked.
+  const FIXTURE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+  const otherObjects = ['objects', 'core'].flatMap((dir) =>
+    readdirSync(join(FIXTURE_ROOT, dir)).filter((f) => f.endsWith('.bpf.o')).map((f) => join(FIXTURE_ROOT, dir, f)));
+  test(`loader and CO-RE fixture objects (${otherObjects.length}): every line matches`, (t) => {
+    if (!BPFTOOL) return t.skip('bpftool not found (install bpftool)');
+    assert.ok(otherObjects.length >= 8, `found only ${otherObjects.length} fixture objects`);
+    for (const path of otherObjects) {
+      const theirs = runTool(BPFTOOL, ['btf', 'dump', 'file', path]);
+      assert.equal(theirs.status, 0, `${path}: ${theirs.stderr}`);
+      const ours = objectBtf(path);
+      assert.deepEqual(ours.btfDiagnostics, [], path);
+      assert.deepEqual(dumpBtfRaw(ours.btf), theirs.stdout.replace(/\n$/, '').split('\n'), path);
+    }
+  });
 
   test(`${VMLINUX}: parses without a diagnostic, quickly, and every line matches`, (t) => {
     if (!existsSync(VMLINUX)) return t.skip(`${VMLINUX} is absent (kernel built without CONFIG_DEBUG_INFO_BTF)`);
