@@ -8,13 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadObject } from '../src-vm/elf/loader';
-import type { ProgType } from '../src-vm/verifier/env';
+import { VERIFIABLE_TYPES } from '../src-vm/verifier/progTypes';
 import { verifyProgram, type VerifierProgram } from '../src-vm/verifier/verify';
 import { findTool, runTool } from '../test/support/tools';
 import { kernelUnavailable } from '../test/support/kernel';
 import { VERIFIER_CASES } from '../test/vm/verifier/verifierCases';
 import { C_PRELUDE, VERIFIER_C_CASES } from '../test/vm/verifier/verifierCCases';
-import { caseInsns, caseObject } from '../test/vm/verifier/verifierHarness';
+import { caseAttach, caseInsns, caseObject } from '../test/vm/verifier/verifierHarness';
 
 /** Kernel loads per program (best time kept) and our runs per program after one warm-up. */
 const KERNEL_ROUNDS = 3;
@@ -93,7 +93,6 @@ interface Figures { usec: number; processed: number }
 
 interface Row { name: string; kernel?: Figures; kernelVerdict?: string; ours: Figures; oursVerdict: string }
 
-const PROG_TYPES: readonly ProgType[] = ['xdp', 'socket_filter', 'sched_cls', 'sched_act'];
 
 function multiarchInclude(): string[] {
   const cc = findTool('cc', 'gcc');
@@ -106,7 +105,7 @@ function asmPrograms(dir: string): BenchProgram[] {
   return VERIFIER_CASES.map((c) => {
     const objPath = join(dir, `${c.name}.o`);
     writeFileSync(objPath, caseObject(c));
-    return { name: c.name, objPath, program: { insns: caseInsns(c), type: c.type, license: c.license ?? 'GPL' } };
+    return { name: c.name, objPath, program: { insns: caseInsns(c), type: c.type, attach: caseAttach(c), license: c.license ?? 'GPL' } };
   });
 }
 
@@ -121,13 +120,13 @@ function cPrograms(dir: string, clang: string): BenchProgram[] | string {
     if (r.status !== 0) return `${c.name}: clang failed: ${r.stderr}`;
     const loaded = loadObject(new Uint8Array(readFileSync(objPath)), { name: c.name });
     const prog = loaded.value.programs.find((p) => p.name === c.name);
-    const type = PROG_TYPES.find((t) => t === prog?.type);
+    const type = VERIFIABLE_TYPES.find((t) => t === prog?.type);
     if (!prog || !type) return `${c.name}: program not found or of an unmodelled type`;
     const maps = loaded.value.maps.map((m) => ({
       name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
       readOnly: m.readOnly, initialValue: m.initialValue,
     }));
-    out.push({ name: c.name, objPath, program: { insns: prog.insns, type, maps, license: loaded.value.license } });
+    out.push({ name: c.name, objPath, program: { insns: prog.insns, type, attach: prog.expectedAttachType, maps, license: loaded.value.license } });
   }
   return out;
 }

@@ -10,18 +10,22 @@ import type { LoadedObject, LoadedProgram } from './elf/loadedObject';
 import { buildLineTable, type LineTable } from './elf/lineTable';
 import { matchSection } from './elf/sectionRules';
 import type { Insn } from './isa/insn';
+import type { AttachTypeName } from './elf/bpfEnums';
 import type { ProgType } from './verifier/env';
+import { VERIFIABLE_TYPES } from './verifier/progTypes';
+
+export { VERIFIABLE_TYPES };
 import type { MapRef } from './verifier/regState';
 import { verifyProgram, type VerifierOptions, type VerifierReport } from './verifier/verify';
 
-/** Program types the verifier models so far. */
-export const VERIFIABLE_TYPES = ['xdp', 'socket_filter', 'sched_cls', 'sched_act'] as const satisfies readonly ProgType[];
 
 export interface VerifyTarget {
   name: string;
   section: string;
   /** libbpf's program type name; undefined when the section name gives none. */
   type?: string;
+  /** libbpf's expected attach type for the section, when it has one. */
+  attach?: AttachTypeName;
   insns: readonly Insn[];
   maps: MapRef[];
   license?: string;
@@ -42,7 +46,7 @@ function targetOfProgram(obj: LoadedObject, p: LoadedProgram, typeOverride?: str
     readOnly: m.readOnly, initialValue: m.initialValue,
   }));
   const lineTable = p.lineInfo.length > 0 ? buildLineTable(p.lineInfo, p.insns.length).value : undefined;
-  return { name: p.name, section: p.section, type: typeOverride ?? p.type, insns: p.insns, maps, license: obj.license, lineTable };
+  return { name: p.name, section: p.section, type: typeOverride ?? p.type, attach: typeOverride ? undefined : p.expectedAttachType, insns: p.insns, maps, license: obj.license, lineTable };
 }
 
 export function targetsOfObject(obj: LoadedObject, typeOverride?: string): VerifyTarget[] {
@@ -53,12 +57,14 @@ export function targetsOfObject(obj: LoadedObject, typeOverride?: string): Verif
 export function targetsOfAsm(obj: AsmObject, typeOverride?: string): { targets: VerifyTarget[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const targets = obj.sections.filter((s) => s.kind === 'code' && s.insns.length > 0).map((s) => {
-    const type = typeOverride ?? matchSection(s.name).rule?.progType;
+    const rule = matchSection(s.name).rule;
+    const type = typeOverride ?? rule?.progType;
+    const attach = typeOverride ? undefined : rule?.expectedAttachType;
     if (!type) {
       diagnostics.push({ severity: 'warning', code: 'verify/no-type', message: `section ${s.name}: no program type (use '.section xdp' or another libbpf section name, or --type)` });
     }
     const name = obj.symbols.find((y) => y.section === s.name && y.offset === 0 && y.kind !== 'object')?.name ?? s.name;
-    return { name, section: s.name, type, insns: s.insns, maps: [], license: 'GPL' };
+    return { name, section: s.name, type, attach, insns: s.insns, maps: [], license: 'GPL' };
   });
   return { targets, diagnostics };
 }
@@ -68,6 +74,6 @@ export function verifyTarget(target: VerifyTarget, opts: VerifierOptions = {}): 
     return { kind: 'unsupported', reason: `program type ${target.type ?? '(none)'} is not modelled by our verifier yet (${VERIFIABLE_TYPES.join(', ')} are)` };
   }
   const start = performance.now();
-  const report = verifyProgram({ insns: target.insns, type: target.type, maps: target.maps, license: target.license, lineTable: target.lineTable }, opts);
+  const report = verifyProgram({ insns: target.insns, type: target.type, attach: target.attach, maps: target.maps, license: target.license, lineTable: target.lineTable }, opts);
   return { kind: 'verified', report, timeUs: Math.round((performance.now() - start) * 1000) };
 }

@@ -2,16 +2,19 @@
 // id generator, the maps its lddw instructions refer to, and the states a
 // check forks off for later exploration. Imports only types.
 
+import type { AttachTypeName, ProgTypeName } from '../elf/bpfEnums';
 import type { Insn } from '../isa/insn';
 import type { MapRef } from './regState';
 import type { VerifierState } from './state';
 
-/** Program types whose context and return rules the verifier knows. */
-export type ProgType = 'xdp' | 'socket_filter' | 'sched_cls' | 'sched_act';
+/** libbpf's program type name; progTypes/index.ts says which ones the verifier models. */
+export type ProgType = ProgTypeName;
 
 export interface VerifyEnv {
   readonly insns: readonly Insn[];
   readonly progType: ProgType;
+  /** The expected attach type, where the program type's rules depend on it. */
+  readonly attach?: AttachTypeName;
   /** Maps by the value an `r1 = map[...]` lddw carries (index into the object's map list). */
   readonly maps: readonly MapRef[];
   /** The kernel's env->id_gen. */

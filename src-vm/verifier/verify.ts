@@ -9,6 +9,7 @@ import type { Insn } from '../isa/insn';
 import { lddwImm64 } from '../isa/insn';
 import { type LineTable, locationAt } from '../elf/lineTable';
 import { checkCfg } from './cfg';
+import type { AttachTypeName } from '../elf/bpfEnums';
 import type { ProgType, VerifyEnv } from './env';
 import { reject, VerifierError } from './errors';
 import { computeLiveRegs } from './liveness';
@@ -29,6 +30,8 @@ export const INSN_LIMIT = 1_000_000;
 export interface VerifierProgram {
   insns: readonly Insn[];
   type: ProgType;
+  /** The expected attach type (from the section name), for rules that depend on it. */
+  attach?: AttachTypeName;
   /** Maps an `r1 = map[...]` lddw refers to, by the index in its imm field. */
   maps?: readonly MapRef[];
   lineTable?: LineTable;
@@ -94,7 +97,7 @@ class Explorer {
     subprogCount: number, private readonly liveRegs: Uint16Array,
   ) {
     this.stackDepths = new Array<number>(subprogCount).fill(0);
-    this.env = { insns: program.insns, progType: program.type, maps: program.maps ?? [], idGen: 0, forks: [] };
+    this.env = { insns: program.insns, progType: program.type, attach: program.attach, maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
     this.prunePoints = prunePoints;
     if (opts.recordStates) this.statesAt = new Map();

@@ -5,11 +5,11 @@
 // definitions (and the kernel's view of each created map), each program's
 // verifier log on request, and whether bpf_object__load succeeded.
 
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeInsns, type Insn } from '../../src-vm/isa/insn';
+import { processScratchDir } from '../support/kernel';
 import { findTool, runTool } from '../support/tools';
 
 export const OBJECT_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'objects');
@@ -55,7 +55,7 @@ export function libbpfOracle(): string | { path: string } {
   const cc = findTool('cc', 'gcc', 'clang');
   if (!cc) return 'no C compiler (cc) to build the libbpf oracle';
   if (!existsSync(LIBBPF_HEADER)) return `libbpf-dev is not installed (${LIBBPF_HEADER} missing): apt-get install libbpf-dev`;
-  const out = join(mkdtempSync(join(tmpdir(), 'ebpf-wb-oracle-')), 'libbpf_dump');
+  const out = join(processScratchDir('oracle'), 'libbpf_dump');
   const r = runTool(cc, ['-O1', '-Wall', '-o', out, SOURCE, '-lbpf', '-lelf', '-lz']);
   if (r.status !== 0) throw new Error(`building the libbpf oracle failed:\n${r.stdout}${r.stderr}`);
   built = out;

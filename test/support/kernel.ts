@@ -28,6 +28,13 @@ export function scratchDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A scratch directory that lives as long as this test process (built helpers, compiled fixtures). */
+export function processScratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `ebpf-wb-${prefix}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 let pinCounter = 0;
 
 /** Loads `objPath` (all its programs) and pins them in a fresh directory; returns the pin directory. */

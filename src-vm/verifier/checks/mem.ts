@@ -1,6 +1,6 @@
 // Loads, stores and atomics (check_mem_access and its per-type parts): the
 // stack (bounds, alignment, spill and fill of registers, misc/zero bytes),
-// map values, packets (the proven range `r`), the context (ctxFields.ts) and
+// map values, packets (the proven range `r`), the context (progTypes/) and
 // the kernel's message for each refusal. Privileged mode: uninitialised stack
 // reads and pointer stores are allowed, as for root.
 
@@ -17,7 +17,7 @@ import {
 import type { VerifierState } from '../state';
 import { tnumIsAligned } from '../tnum';
 import { fls64, toBigSigned } from '../word64';
-import { ctxAccess } from './ctxFields';
+import { progTypeRules, type CtxYield } from '../progTypes';
 import { checkRead, checkWrite } from './regCheck';
 
 const SIZE_OF: Readonly<Record<number, number>> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
@@ -195,16 +195,26 @@ function packetAccess(a: Access, reg: RegState, off: number): CheckResult {
   return undefined;
 }
 
+/** The register a context load of a pointer field yields; a maybe-NULL one gets an id for its null check. */
+function ctxYieldReg(env: VerifyEnv, y: CtxYield): RegState {
+  const r = pointerReg(y.type);
+  if (y.maybeNull) {
+    r.maybeNull = true;
+    r.id = newId(env);
+  }
+  return r;
+}
+
 function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
   if (reg.off < 0) return reject(a.pc, 'ctx', `negative offset ctx ptr R${a.regno} off=${reg.off} disallowed`);
   if (reg.off) return reject(a.pc, 'ctx', `dereference of modified ctx ptr R${a.regno} off=${reg.off} disallowed`);
   if (!hasConstOffset(reg) || reg.s.varOff.vLo !== 0 || reg.s.varOff.vHi !== 0) {
     return reject(a.pc, 'ctx', `variable ctx access var_off=${formatTnum(reg.s.varOff)} disallowed`);
   }
-  const res = ctxAccess(env.progType, off, a.size, a.write);
+  const res = progTypeRules(env.progType)?.ctxAccess({ off, size: a.size, write: a.write, attach: env.attach }) ?? { ok: false };
   if (!res.ok) return reject(a.pc, 'ctx', `invalid bpf_context access off=${off} size=${a.size}`);
   if (!a.write && a.valueRegno >= 0) {
-    st.cur.regs[a.valueRegno] = res.yields ? pointerReg(res.yields) : unknownScalar();
+    st.cur.regs[a.valueRegno] = res.yields ? ctxYieldReg(env, res.yields) : unknownScalar();
   }
   return undefined;
 }

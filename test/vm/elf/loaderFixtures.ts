@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadObject } from '../../../src-vm/elf/loader';
 import { objectNameFromPath } from '../../../src-vm/elf/globalData';
 import { OBJECT_FIXTURES } from '../../kernel/libbpfOracle';
+import { processScratchDir } from '../../support/kernel';
 import { findTool, runTool } from '../../support/tools';
 
 export const CLANG = findTool('clang-19');
@@ -36,7 +37,7 @@ let builtDir: string | undefined;
 /** Path of the fixture's object: freshly compiled when clang-19 is here, else the committed one. */
 export function fixtureObject(name: FixtureName): string {
   if (!CLANG) return join(OBJECT_FIXTURES, `${name}.bpf.o`);
-  builtDir ??= mkdtempSync(join(tmpdir(), 'ebpf-wb-objects-'));
+  builtDir ??= processScratchDir('objects');
   const out = join(builtDir, `${name}.bpf.o`);
   if (!existsSync(out)) {
     // Run in the fixture directory, as build.sh does: clang reads the source

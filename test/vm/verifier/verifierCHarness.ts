@@ -5,14 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadObject } from '../../../src-vm/elf/loader';
-import type { ProgType } from '../../../src-vm/verifier/env';
+import { VERIFIABLE_TYPES } from '../../../src-vm/verifier/progTypes';
 import { verifyProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
 import { findTool, runTool } from '../../support/tools';
 import { archInclude } from '../elf/loaderFixtures';
 import { C_PRELUDE, type VerifierCCase } from './verifierCCases';
 
 export const CLANG = findTool('clang-19');
-const PROG_TYPES: readonly ProgType[] = ['xdp', 'socket_filter', 'sched_cls', 'sched_act'];
 
 /** Compiles the case into `dir`; returns the object path or throws with clang's output. */
 export function compileCase(c: VerifierCCase, dir: string): string {
@@ -28,11 +27,11 @@ export function verifyObjectFile(path: string, programName: string): VerifierRep
   const loaded = loadObject(new Uint8Array(readFileSync(path)), { name: programName });
   const prog = loaded.value.programs.find((p) => p.name === programName);
   if (!prog) throw new Error(`${programName}: not in the object (${loaded.diagnostics.map((d) => d.message).join('; ')})`);
-  const type = PROG_TYPES.find((t) => t === prog.type);
+  const type = VERIFIABLE_TYPES.find((t) => t === prog.type);
   if (!type) throw new Error(`${programName}: program type ${prog.type} is not modelled`);
   const maps = loaded.value.maps.map((m) => ({
     name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
     readOnly: m.readOnly, initialValue: m.initialValue,
   }));
-  return verifyProgram({ insns: prog.insns, type, maps, license: loaded.value.license }, { logLevel: 2 });
+  return verifyProgram({ insns: prog.insns, type, attach: prog.expectedAttachType, maps, license: loaded.value.license }, { logLevel: 2 });
 }

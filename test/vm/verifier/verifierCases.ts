@@ -10,6 +10,8 @@ import type { ProgType } from '../../../src-vm/verifier/env';
 export interface VerifierCase {
   name: string;
   type: ProgType;
+  /** libbpf section name (sets the expected attach type); default: the plainest one for `type`. */
+  section?: string;
   /** Instructions in the LLVM assembler dialect, one per line. */
   asm: string[];
   license?: string;

@@ -6,13 +6,35 @@ import { assemble } from '../../../src-vm/asm/assembler';
 import type { AsmObject } from '../../../src-vm/asm/object';
 import { writeElf } from '../../../src-vm/elf/elfWriter';
 import type { Insn } from '../../../src-vm/isa/insn';
+import type { AttachTypeName } from '../../../src-vm/elf/bpfEnums';
+import { matchSection } from '../../../src-vm/elf/sectionRules';
+import type { ProgType } from '../../../src-vm/verifier/env';
 import { verifyProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
 import type { VerifierCase } from './verifierCases';
 
-const SECTION = { xdp: 'xdp', socket_filter: 'socket', sched_cls: 'tc', sched_act: 'action' } as const;
+/** The section a case's program goes in: its own, or libbpf's plainest name for its type. */
+const DEFAULT_SECTION: Partial<Record<ProgType, string>> = {
+  xdp: 'xdp', socket_filter: 'socket', sched_cls: 'tc', sched_act: 'action', kprobe: 'kprobe/ebpf_wb_probe',
+  tracepoint: 'tracepoint/syscalls/sys_enter_getpid', raw_tracepoint: 'raw_tp/sys_enter', perf_event: 'perf_event',
+  cgroup_skb: 'cgroup_skb/ingress', cgroup_sock: 'cgroup/sock_create', cgroup_sock_addr: 'cgroup/connect4',
+  sock_ops: 'sockops', sk_msg: 'sk_msg', sk_skb: 'sk_skb', flow_dissector: 'flow_dissector', lwt_in: 'lwt_in',
+  lwt_out: 'lwt_out', lwt_xmit: 'lwt_xmit', cgroup_sysctl: 'cgroup/sysctl', cgroup_sockopt: 'cgroup/getsockopt',
+  sk_reuseport: 'sk_reuseport', syscall: 'syscall', netfilter: 'netfilter',
+};
+
+export function caseSection(c: VerifierCase): string {
+  const section = c.section ?? DEFAULT_SECTION[c.type];
+  if (!section) throw new Error(`${c.name}: give the case a section for program type ${c.type}`);
+  return section;
+}
+
+/** The expected attach type libbpf gives the case's section. */
+export function caseAttach(c: VerifierCase): AttachTypeName | undefined {
+  return matchSection(caseSection(c)).rule?.expectedAttachType;
+}
 
 export function caseInsns(c: VerifierCase): Insn[] {
-  const r = assemble(`.section ${SECTION[c.type]}, "ax"\n${c.asm.join('\n')}\n`);
+  const r = assemble(`.section ${caseSection(c)}, "ax"\n${c.asm.join('\n')}\n`);
   if (r.diagnostics.length > 0) throw new Error(`${c.name}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   const sec = r.value.sections.find((s) => s.kind === 'code');
   if (!sec) throw new Error(`${c.name}: no code`);
@@ -21,7 +43,7 @@ export function caseInsns(c: VerifierCase): Insn[] {
 
 export function caseObject(c: VerifierCase): Uint8Array {
   const insns = caseInsns(c);
-  const name = SECTION[c.type];
+  const name = caseSection(c);
   const obj: AsmObject = {
     sections: [{ name, kind: 'code', insns, spans: [], bytes: new Uint8Array() }],
     symbols: [{ name: c.name, section: name, offset: 0, global: true, kind: 'func', size: insns.length * 8 }],
@@ -31,7 +53,7 @@ export function caseObject(c: VerifierCase): Uint8Array {
 }
 
 export function verifyCase(c: VerifierCase): VerifierReport {
-  return verifyProgram({ insns: caseInsns(c), type: c.type, license: c.license ?? 'GPL' }, { logLevel: 2 });
+  return verifyProgram({ insns: caseInsns(c), type: c.type, attach: caseAttach(c), license: c.license ?? 'GPL' }, { logLevel: 2 });
 }
 
 export type Outcome = 'accept' | { insn: number; message: string };
