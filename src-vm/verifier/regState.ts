@@ -12,7 +12,7 @@ import { toBigSigned } from './word64';
 
 export type RegType =
   | 'not_init' | 'scalar' | 'ctx' | 'map_ptr' | 'map_value' | 'map_key' | 'stack' | 'pkt' | 'pkt_end' | 'pkt_meta'
-  | 'mem';
+  | 'mem' | 'sock' | 'sock_common' | 'tcp_sock' | 'xdp_sock' | 'flow_keys' | 'tp_buffer' | 'func';
 
 /** What the verifier knows about a map a register points to or into. */
 export interface MapRef {
@@ -31,7 +31,9 @@ export interface MapRef {
 /** reg_type_str: the names the log prints. */
 const TYPE_NAME: Readonly<Record<RegType, string>> = {
   not_init: '?', scalar: 'scalar', ctx: 'ctx', map_ptr: 'map_ptr', map_value: 'map_value', map_key: 'map_key',
-  stack: 'fp', pkt: 'pkt', pkt_end: 'pkt_end', pkt_meta: 'pkt_meta', mem: 'mem',
+  stack: 'fp', pkt: 'pkt', pkt_end: 'pkt_end', pkt_meta: 'pkt_meta', mem: 'mem', sock: 'sock',
+  sock_common: 'sock_common', tcp_sock: 'tcp_sock', xdp_sock: 'xdp_sock', flow_keys: 'flow_keys', tp_buffer: 'tp_buffer',
+  func: 'func',
 };
 
 export class RegState {
