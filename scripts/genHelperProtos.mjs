@@ -3,7 +3,7 @@
 // verifier prototype (GPL-only flag, return type, argument types with their
 // flags) and the program types that may call it, read from the Linux sources.
 //
-// Usage: node scripts/genHelperProtos.mjs [LINUX_SOURCE_DIR]   (default /tmp/linux-6.12)
+// Usage: node scripts/genHelperProtos.mjs [LINUX_SOURCE_DIR]   (default /tmp/linux-6.12; a full tree: every prototype is found)
 // Getting the sources (Debian):
 //   apt-get download linux-source-6.12 && dpkg-deb -x linux-source-6.12_*.deb pkg &&
 //   tar -xf pkg/usr/src/linux-source-6.12.tar.xz -C /tmp
