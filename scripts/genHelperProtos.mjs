@@ -182,6 +182,47 @@ function progTypes(files) {
   return out;
 }
 
+/**
+ * Where the kernel we verify against (6.18, the oracle of
+ * test/kernel/helperProtos.test.ts) differs from the 6.12 sources read here.
+ * toBase: helpers 6.14 moved into bpf_base_func_proto (with the proto it
+ * returns there), so every program type that falls back to it may call them
+ * unless its own func_proto decided first. removed: helper -> program types
+ * where this kernel refuses them (build options: no CONFIG_BPF_KPROBE_OVERRIDE;
+ * lockdown for probe_write_user; get_retval left to cgroup hooks with a
+ * return value).
+ */
+const DRIFT_618 = {
+  toBase: {
+    get_current_comm: 'bpf_get_current_comm_proto', send_signal: 'bpf_send_signal_proto',
+    perf_event_read: 'bpf_perf_event_read_proto', get_cgroup_classid: 'bpf_get_cgroup_classid_curr_proto',
+  },
+  removed: {
+    override_return: ['kprobe'],
+    probe_write_user: ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable', 'tracing', 'lsm', 'syscall'],
+    get_retval: ['cgroup_skb', 'sock_ops'],
+  },
+};
+
+/** Whether a func_proto function reaches bpf_base_func_proto through its fallbacks. */
+function reachesBase(fnName, bodies, seen = new Set()) {
+  if (fnName === 'bpf_base_func_proto') return true;
+  const fn = bodies.get(fnName);
+  if (!fn || seen.has(fnName)) return false;
+  seen.add(fnName);
+  const { fallbacks, first } = readDecisions(fn, bodies);
+  return [...first, ...fallbacks].some((f) => reachesBase(f, bodies, seen));
+}
+
+function applyDrift(perType, bodies) {
+  for (const p of perType) {
+    if (p.getFuncProto && reachesBase(p.getFuncProto, bodies)) {
+      for (const [h, proto] of Object.entries(DRIFT_618.toBase)) if (!p.allowed.get(h)) p.allowed.set(h, proto);
+    }
+    for (const [h, types] of Object.entries(DRIFT_618.removed)) if (types.includes(p.type)) p.allowed.set(h, null);
+  }
+}
+
 function main() {
   const files = SCAN_DIRS.flatMap((d) => cFiles(join(SRC, d)));
   const ids = helperIds();
@@ -189,6 +230,7 @@ function main() {
   const bodies = functionBodies(files);
   const memo = new Map();
   const perType = progTypes(files).map((p) => ({ ...p, allowed: p.getFuncProto ? resolveAll(p.getFuncProto, bodies, memo) : new Map() }));
+  applyDrift(perType, bodies);
   const rows = [];
   for (const { id, name } of ids) {
     if (id === 0) continue;
