@@ -211,7 +211,7 @@ function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
   if (!hasConstOffset(reg) || reg.s.varOff.vLo !== 0 || reg.s.varOff.vHi !== 0) {
     return reject(a.pc, 'ctx', `variable ctx access var_off=${formatTnum(reg.s.varOff)} disallowed`);
   }
-  const res = progTypeRules(env.progType)?.ctxAccess({ off, size: a.size, write: a.write, attach: env.attach }) ?? { ok: false };
+  const res = progTypeRules(env.progType)?.ctxAccess({ off, size: a.size, write: a.write, signExtend: a.signExtend, attach: env.attach }) ?? { ok: false };
   if (!res.ok) return reject(a.pc, 'ctx', `invalid bpf_context access off=${off} size=${a.size}`);
   if (!a.write && a.valueRegno >= 0) {
     st.cur.regs[a.valueRegno] = res.yields ? ctxYieldReg(env, res.yields) : unknownScalar();

@@ -20,6 +20,8 @@ export interface CtxAccessQuery {
   off: number;
   size: number;
   write: boolean;
+  /** A sign-extending load (BPF_MEMSX): pointer fields refuse it (info->is_ldsx). */
+  signExtend?: boolean;
   /** The program's expected attach type, when the section name gives one. */
   attach?: AttachTypeName;
 }
