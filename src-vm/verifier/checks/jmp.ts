@@ -136,8 +136,9 @@ function refinePointers(fall: VerifierState, jump: VerifierState, i: Insn, cond:
   const src = useX ? fall.cur.regs[i.src] : undefined;
   if (!is32 && (cond === 'jeq' || cond === 'jne') && dst.maybeNull && (!src || isZeroScalar(src))) {
     if (!useX && i.imm !== 0) return;
-    markPtrOrNull(fall, dst.id, cond === 'jne');
-    markPtrOrNull(jump, dst.id, cond === 'jeq');
+    const id = dst.id; // read first: marking the fall-through state rewrites `dst` in place
+    markPtrOrNull(fall, id, cond === 'jne');
+    markPtrOrNull(jump, id, cond === 'jeq');
     return;
   }
   if (src && !is32) matchPktPointers(fall, jump, i, cond, dst, src);

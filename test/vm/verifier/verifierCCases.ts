@@ -230,4 +230,26 @@ SEC("xdp") int ringbuf_use_after_submit(struct xdp_md *ctx) {
   *(volatile __u64 *)e = 1;
   return 0;
 }` },
+  // `if r0 != 0 goto` puts the non-NULL pointer on the taken branch, the NULL one on the fall-through.
+  { name: 'lookup_nonnull_when_taken', expect: 'accept', source: `
+SEC("tc") int lookup_nonnull_when_taken(struct __sk_buff *skb) {
+  __u32 key = skb->len;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  if (!v) {
+    struct val first = { .a = 1, .b = skb->len };
+    bpf_map_update_elem(&hmap, &key, &first, BPF_NOEXIST);
+    return 0;
+  }
+  __sync_fetch_and_add(&v->a, 1);
+  __sync_fetch_and_add(&v->b, skb->len);
+  return 0;
+}` },
+  { name: 'lookup_null_branch_deref', expect: rej(9, "R6 invalid mem access 'scalar'"), source: `
+SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
+  __u32 key = 1;
+  struct val *v = bpf_map_lookup_elem(&hmap, &key);
+  if (v) return 1;
+  asm volatile("r0 = *(u64 *)(%[p] + 0)" :: [p] "r"(v) : "r0");
+  return 0;
+}` },
 ];
