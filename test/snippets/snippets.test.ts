@@ -13,15 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleSource } from '../../src-vm/program';
 import { writeElf } from '../../src-vm/elf/elfWriter';
-import { loadObject } from '../../src-vm/elf/loader';
-import { targetsOfObject, verifyTarget } from '../../src-vm/verifyTargets';
-import { BPFTOOL, kernelUnavailable, loadAll, processScratchDir, unpin } from '../support/kernel';
-import { findTool, runTool } from '../support/tools';
-import { archInclude } from '../vm/elf/loaderFixtures';
+import { CLANG, compileBpfC, kernelAcceptsAll, ourView } from '../support/bpfC';
+import { BPFTOOL, kernelUnavailable, processScratchDir } from '../support/kernel';
+import { runTool } from '../support/tools';
 import { expandSnippet } from './snippetExpand';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLANG = findTool('clang-19');
 
 interface Snippet { prefix: string; description: string; body: string[] }
 type SnippetFile = Record<string, Snippet>;
@@ -50,27 +47,6 @@ function sourceOf(s: Snippet): string {
   return host.replace(/[ \t]*@/, `${text.split('\n').map((l) => (l ? indent + l : l)).join('\n')}\n`);
 }
 
-/** Error-level diagnostics of our loader, and our verifier's verdict on each program it models. */
-function ours(bytes: Uint8Array, name: string): { errors: string[]; rejected: string[]; programs: number } {
-  const loaded = loadObject(bytes, { name });
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-  const rejected: string[] = [];
-  for (const t of targetsOfObject(loaded.value)) {
-    const out = verifyTarget(t);
-    if (out.kind === 'verified' && out.report.error) rejected.push(`${t.name}: ${out.report.error.message}`);
-  }
-  return { errors, rejected, programs: loaded.value.programs.length };
-}
-
-/** The kernel's verdict, or why it gave none (tracing programs refused with EPERM before the verifier here). */
-function kernelAccepts(objPath: string): true | string {
-  const load = loadAll(objPath);
-  unpin(load.pinDir);
-  if (load.ok) return true;
-  if (/Operation not permitted|errno[ =]1\b/.test(load.log) && !load.log.includes('BEGIN PROG LOAD LOG')) return 'refused before the verifier (EPERM)';
-  assert.fail(`the kernel rejects it:\n${load.log.split('\n').slice(-25).join('\n')}`);
-}
-
 test('package.json contributes both snippet files to their languages', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { snippets?: { language: string; path: string }[] } };
   assert.deepEqual(pkg.contributes.snippets, [
@@ -96,15 +72,13 @@ describe('C snippets compile, load and verify', () => {
       }
       const base = join(dir, s.prefix);
       writeFileSync(`${base}.bpf.c`, src);
-      const cc = runTool(CLANG, ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${archInclude()}`, `-I${dir}`, '-Wall', '-c', `${base}.bpf.c`, '-o', `${base}.bpf.o`]);
-      assert.equal(cc.status, 0, `clang-19:\n${cc.stderr}\n--- source ---\n${src}`);
-      assert.equal(cc.stderr.trim(), '', 'clang-19 warns');
-      const r = ours(new Uint8Array(readFileSync(`${base}.bpf.o`)), s.prefix);
+      assert.equal(compileBpfC(`${base}.bpf.c`, `${base}.bpf.o`, [dir]), '', `clang-19 warns on:\n${src}`);
+      const r = ourView(`${base}.bpf.o`, s.prefix);
       assert.deepEqual(r.errors, []);
-      assert.deepEqual(r.rejected, []);
-      assert.ok(r.programs >= 1);
+      assert.ok(r.verdicts.size >= 1);
+      assert.deepEqual([...r.verdicts.values()].filter((v) => v.startsWith('reject')), []);
       if (kernelUnavailable()) return t.skip(kernelUnavailable());
-      const k = kernelAccepts(`${base}.bpf.o`);
+      const k = kernelAcceptsAll(`${base}.bpf.o`);
       if (k !== true) t.diagnostic(`${name}: the kernel here ${k}`);
     });
   }
@@ -116,15 +90,13 @@ describe('assembly snippets assemble, load and verify', () => {
     test(`${name} (${s.prefix})`, (t) => {
       const asm = assembleSource(sourceOf(s), 'llvm');
       assert.deepEqual(asm.diagnostics.map((d) => d.message), []);
-      const bytes = writeElf(asm.value.object, { license: 'GPL' });
-      const r = ours(bytes, s.prefix);
-      assert.deepEqual(r.errors, []);
-      assert.deepEqual(r.rejected, []);
-      assert.equal(r.programs, 1);
-      if (kernelUnavailable()) return t.skip(kernelUnavailable());
       const path = join(dir, `${s.prefix}.o`);
-      writeFileSync(path, bytes);
-      assert.equal(kernelAccepts(path), true);
+      writeFileSync(path, writeElf(asm.value.object, { license: 'GPL' }));
+      const r = ourView(path, s.prefix);
+      assert.deepEqual(r.errors, []);
+      assert.deepEqual([...r.verdicts.values()], ['accept']);
+      if (kernelUnavailable()) return t.skip(kernelUnavailable());
+      assert.equal(kernelAcceptsAll(path), true);
     });
   }
 });
