@@ -240,7 +240,7 @@ class Explorer {
         if (!(back instanceof VerifierError)) this.log.insn(pc, undefined, []);
         return back;
       }
-      const err = checkExit(st, pc);
+      const err = checkExit(this.env, st, pc);
       if (err) return err;
       this.log.insn(pc, undefined, []);
       return { done: true };

@@ -116,9 +116,14 @@ function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
       if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
       return err;
     }
+    case 'flow_keys': { // check_flow_keys_access: fixed offset inside struct bpf_flow_keys (56 bytes)
+      if (off < 0 || off + a.size > 56) return reject(a.pc, 'flow-keys', `invalid access to flow keys off=${off} size=${a.size}`);
+      if (!a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
+      return undefined;
+    }
     case 'pkt':
     case 'pkt_meta': {
-      if (a.write && env.progType === 'socket_filter') return reject(a.pc, 'pkt-write', 'cannot write into packet');
+      if (a.write && (env.progType === 'socket_filter' || progTypeRules(env.progType)?.packetReadOnly)) return reject(a.pc, 'pkt-write', 'cannot write into packet');
       const err = packetAccess(a, reg, off);
       if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
       return err;

@@ -37,4 +37,6 @@ export interface ProgTypeRules {
   ctxAccess(q: CtxAccessQuery): CtxAccess;
   /** check_return_code: the range R0 must be in at exit of the main program; undefined: not checked. */
   returnRange?(attach?: AttachTypeName): RetRange | undefined;
+  /** may_access_direct_pkt_data refuses stores through packet pointers ("cannot write into packet"). */
+  packetReadOnly?: boolean;
 }
