@@ -1,11 +1,12 @@
 // `npm run setup`: installs what the tests need on a fresh machine — the npm
 // dependencies (npm ci) and, when running as root on Debian/Ubuntu, the system
 // packages (clang-19/llvm-19 for C fixtures and llvm-mc comparisons, bpftool
-// for loading into the live kernel, libbpf headers). Idempotent.
+// for loading into the live kernel, libbpf headers, openssh-server for the
+// remote test box tests' loopback sshd). Idempotent.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const APT_PACKAGES = ['clang-19', 'llvm-19', 'bpftool', 'libbpf-dev', 'linux-libc-dev'];
+const APT_PACKAGES = ['clang-19', 'llvm-19', 'bpftool', 'libbpf-dev', 'linux-libc-dev', 'openssh-server'];
 
 function run(cmd, args, env = process.env) {
   console.log(`$ ${cmd} ${args.join(' ')}`);
