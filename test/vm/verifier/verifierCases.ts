@@ -6,6 +6,7 @@
 // checks them (and us) against the running kernel.
 
 import type { ProgType } from '../../../src-vm/verifier/env';
+import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
 
 export interface VerifierCase {
   name: string;
@@ -272,4 +273,5 @@ const CALLS: VerifierCase[] = [
 
 export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...LD_ABS, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
+  ...CGROUP_SOCK_CASES,
 ];
