@@ -15,6 +15,7 @@ import { byteIndex, growStack, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
+import { checkCtxPtrOff } from './mem';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
@@ -83,9 +84,10 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       meta.map = reg.map;
       return undefined;
     case 'ARG_PTR_TO_CTX':
+    case 'ARG_PTR_TO_CTX_OR_NULL':
+      if (base === 'ARG_PTR_TO_CTX_OR_NULL' && reg.type === 'scalar' && isZero(reg)) return undefined;
       if (reg.type !== 'ctx') return typeMismatch(pc, regno, reg, ['ctx']);
-      if (reg.off) return reject(pc, 'helper-arg', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
-      return undefined;
+      return checkCtxPtrOff(pc, regno, reg);
     case 'ARG_PTR_TO_MAP_KEY':
     case 'ARG_PTR_TO_MAP_VALUE': {
       if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);

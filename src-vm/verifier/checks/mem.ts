@@ -210,12 +210,19 @@ function ctxYieldReg(env: VerifyEnv, y: CtxYield): RegState {
   return r;
 }
 
-function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
-  if (reg.off < 0) return reject(a.pc, 'ctx', `negative offset ctx ptr R${a.regno} off=${reg.off} disallowed`);
-  if (reg.off) return reject(a.pc, 'ctx', `dereference of modified ctx ptr R${a.regno} off=${reg.off} disallowed`);
+/** check_ptr_off_reg for a ctx pointer (dereferenced or passed to a helper): no fixed or variable offset. */
+export function checkCtxPtrOff(pc: number, regno: number, reg: RegState): CheckResult {
+  if (reg.off < 0) return reject(pc, 'ctx', `negative offset ctx ptr R${regno} off=${reg.off} disallowed`);
+  if (reg.off) return reject(pc, 'ctx', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
   if (!hasConstOffset(reg) || reg.s.varOff.vLo !== 0 || reg.s.varOff.vHi !== 0) {
-    return reject(a.pc, 'ctx', `variable ctx access var_off=${formatTnum(reg.s.varOff)} disallowed`);
+    return reject(pc, 'ctx', `variable ctx access var_off=${formatTnum(reg.s.varOff)} disallowed`);
   }
+  return undefined;
+}
+
+function ctxMemAccess(env: VerifyEnv, st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
+  const offErr = checkCtxPtrOff(a.pc, a.regno, reg);
+  if (offErr) return offErr;
   const res = progTypeRules(env.progType)?.ctxAccess({ off, size: a.size, write: a.write, signExtend: a.signExtend, attach: env.attach }) ?? { ok: false };
   if (!res.ok) return reject(a.pc, 'ctx', `invalid bpf_context access off=${off} size=${a.size}`);
   if (!a.write && a.valueRegno >= 0) {
