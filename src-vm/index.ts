@@ -95,3 +95,9 @@ export {
 } from './verifyTargets';
 export { checkCfg, type CfgResult } from './verifier/cfg';
 export { parseVerifierLog, type LogLine } from './verifier/logParse';
+
+// What the live kernel said, read back from bpftool's output
+export {
+  kernelDiagnostic, kernelError, parseKernelLoadLog,
+  type KernelError, type KernelLoadLog, type KernelProgramLog, type KernelSourceLine,
+} from './kernelLog';
