@@ -35,7 +35,8 @@ export function fieldCtxAccess(layout: CtxLayout, prog: ProgTypeName, q: CtxAcce
   if (write) {
     return field.writers?.includes(prog) && size === field.size ? { ok: true } : { ok: false };
   }
-  if (field.yields) return size === field.size && off === field.off ? { ok: true, yields: field.yields } : { ok: false };
+  // Pointer fields are loaded whole and never sign-extended (is_ldsx).
+  if (field.yields) return size === field.size && off === field.off && !q.signExtend ? { ok: true, yields: field.yields } : { ok: false };
   // bpf_ctx_narrow_access_ok: 1, 2 or 4 byte loads aligned to their size inside a 4-byte field.
   return size === field.size || (layout.narrowLoads && size < field.size) ? { ok: true } : { ok: false };
 }
