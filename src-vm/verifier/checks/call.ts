@@ -16,6 +16,8 @@ import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
 import { checkCtxPtrOff } from './mem';
+import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
+import { checkSockArg, isSockArgKind, lookupAcquires, sockReturn } from './sockHelpers';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
@@ -27,6 +29,8 @@ interface CallMeta {
   allocSize?: number;
   /** The argument register an OBJ_RELEASE argument came in. */
   releaseRegno?: number;
+  /** The reference an argument holds (meta->ref_obj_id), for results that share it. */
+  refObjId?: number;
   /** get_constant_map_key: the key when the stack holds a known constant. */
   constKey?: bigint;
   /** Register of the last memory argument, for the size argument after it. */
@@ -49,22 +53,14 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
     if (err) return err;
   }
   if (meta.releaseRegno !== undefined) {
-    const err = releaseReference(st, pc, st.cur.regs[meta.releaseRegno].refObjId, `bpf_${row.name}#${id}`);
-    if (err) return err;
+    const released = releaseReference(st, st.cur.regs[meta.releaseRegno].refObjId);
+    if (!released) return reject(pc, 'ref', `func bpf_${row.name}#${id} reference has not been acquired before`);
+  }
+  if (row.name === 'tail_call') {
+    const leak = checkReferenceLeak(st, pc, 'tail_call');
+    if (leak) return leak;
   }
   return setReturn(env, st, pc, proto, meta, row.name);
-}
-
-/** release_reference: the reference is dropped and every register still holding it becomes an unknown scalar. */
-function releaseReference(st: VerifierState, pc: number, refId: number, func: string): CheckResult {
-  const k = st.refs.findIndex((r) => r.id === refId);
-  if (k < 0) return reject(pc, 'ref', `func ${func} reference has not been acquired before`);
-  st.refs.splice(k, 1);
-  for (const f of st.frames) {
-    f.regs.forEach((r, i) => { if (r.refObjId === refId) f.regs[i] = unknownScalar(); });
-    f.stack.spills.forEach((r, i) => { if (r && r.refObjId === refId) f.stack.spills[i] = unknownScalar(); });
-  }
-  return undefined;
 }
 
 function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, argType: string, meta: CallMeta): CheckResult {
@@ -76,6 +72,7 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
   const reg = st.cur.regs[regno];
   const maybeNull = flags.includes('PTR_MAYBE_NULL');
   if (base === 'ARG_ANYTHING') return undefined;
+  if (reg.refObjId) meta.refObjId = reg.refObjId;
   if (maybeNull && reg.type === 'scalar' && isZero(reg)) return undefined;
   if (isPktPointer(reg) && env.progType === 'socket_filter') return reject(pc, 'helper-arg', 'helper access to the packet is not allowed');
   switch (base) {
@@ -120,8 +117,12 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
         meta.releaseRegno = regno;
       }
       return undefined;
-    default:
-      return reject(pc, 'unsupported', `helper argument kind ${argType} (R${regno}) is not modelled by this verifier yet`);
+    default: {
+      if (!isSockArgKind(base)) return reject(pc, 'unsupported', `helper argument kind ${argType} (R${regno}) is not modelled by this verifier yet`);
+      const err = checkSockArg(st, pc, regno, base, flags);
+      if (!err && flags.includes('OBJ_RELEASE')) meta.releaseRegno = regno;
+      return err;
+    }
   }
 }
 
@@ -220,6 +221,7 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
         r0.maybeNull = true;
         r0.id = newId(env);
       }
+      if (lookupAcquires(name, meta.map)) r0.id = r0.refObjId = acquireReference(env, st, pc);
       regs[0] = r0;
       return undefined;
     }
@@ -229,12 +231,15 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
       r0.maybeNull = true;
       r0.memSize = meta.allocSize ?? 0;
       newId(env); // the id for NULL checks, replaced by the reference's id (as the kernel does)
-      r0.id = r0.refObjId = newId(env);
-      st.refs.push({ id: r0.id, insnIdx: pc });
+      r0.id = r0.refObjId = acquireReference(env, st, pc);
       regs[0] = r0;
       return undefined;
     }
-    default:
-      return reject(pc, 'unsupported', `return kind ${proto.retType} of bpf_${name} is not modelled by this verifier yet`);
+    default: {
+      const sock = sockReturn(env, st, pc, proto.retType, name, meta.refObjId ?? 0);
+      if (!sock) return reject(pc, 'unsupported', `return kind ${proto.retType} of bpf_${name} is not modelled by this verifier yet`);
+      regs[0] = sock;
+      return undefined;
+    }
   }
 }

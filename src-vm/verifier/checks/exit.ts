@@ -11,16 +11,13 @@ import { regTypeName, type RegState } from '../regState';
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
+import { checkReferenceLeak } from '../refs';
 
 const S64_MIN = -(2n ** 63n);
 const S64_MAX = 2n ** 63n - 1n;
 
 export function checkExit(env: VerifyEnv, st: VerifierState, pc: number): CheckResult {
-  if (st.refs.length > 0) {
-    const lines = st.refs.map((r) => `Unreleased reference id=${r.id} alloc_insn=${r.insnIdx}`);
-    return reject(pc, 'ref-leak', lines[0], ...lines.slice(1));
-  }
-  const err = checkRead(st, pc, 0);
+  const err = checkReferenceLeak(st, pc) ?? checkRead(st, pc, 0);
   if (err) return err;
   const range = progTypeRules(env.progType)?.returnRange?.(env.attach);
   return range ? checkReturnRange(st.cur.regs[0], range, pc) : undefined;

@@ -16,6 +16,7 @@ import { scalarAddNoSync } from '../scalarAlu';
 import { formatInvariantViolation } from '../scalarPrint';
 import { stateClone, type VerifierState } from '../state';
 import { checkRead } from './regCheck';
+import { notNullType } from './sockHelpers';
 
 const CONDS: Readonly<Record<number, Cond>> = {
   0x10: 'jeq', 0x20: 'jgt', 0x30: 'jge', 0x40: 'jset', 0x50: 'jne', 0x60: 'jsgt', 0x70: 'jsge',
@@ -60,7 +61,7 @@ function isZeroScalar(r: RegState): boolean {
 }
 
 /** reg_not_null: pointer types known never to be NULL (ctx and stack pointers are not among them). */
-const NOT_NULL = new Set(['map_value', 'map_key', 'mem']);
+const NOT_NULL = new Set(['map_value', 'map_key', 'mem', 'sock', 'sock_common', 'tcp_sock']);
 
 /** is_branch_taken: 1 jump, 0 fall through, -1 unknown. */
 function branchTaken(dst: RegState, src: RegState, cond: Cond, is32: boolean): 1 | 0 | -1 {
@@ -154,8 +155,9 @@ function markPtrOrNull(st: VerifierState, id: number, isNull: boolean): void {
       Object.assign(r, z);
       clearLink(r);
     } else {
+      r.type = notNullType(r);
       r.maybeNull = false;
-      if (!r.refObjId) r.id = 0;
+      r.id = 0; // the kernel keeps it only for pointers to a map value holding a bpf_spin_lock
     }
   };
   for (const f of st.frames) {

@@ -9,6 +9,7 @@ import { reject, type CheckResult } from '../errors';
 import { notInit, unknownScalar } from '../regState';
 import type { VerifierState } from '../state';
 import { checkRead } from './regCheck';
+import { checkReferenceLeak } from '../refs';
 
 const SKB_PROGRAMS = new Set(['socket_filter', 'sched_cls', 'sched_act']);
 
@@ -20,7 +21,7 @@ export function checkLdAbs(env: VerifyEnv, st: VerifierState, pc: number, i: Ins
   if (i.dst !== 0 || i.off !== 0 || (i.code & 0x18) === 0x18 || (!isInd && i.src !== 0)) {
     return reject(pc, 'ld-abs', 'BPF_LD_[ABS|IND] uses reserved fields');
   }
-  const err = checkRead(st, pc, 6);
+  const err = checkRead(st, pc, 6) ?? checkReferenceLeak(st, pc, 'BPF_LD_[ABS|IND]');
   if (err) return err;
   const regs = st.cur.regs;
   if (regs[6].type !== 'ctx') return reject(pc, 'ld-abs', 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');

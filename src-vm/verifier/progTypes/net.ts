@@ -9,6 +9,7 @@ import type { ProgTypeRules } from './rules';
 const PKT = { type: 'pkt' } as const;
 const PKT_END = { type: 'pkt_end' } as const;
 const PKT_META = { type: 'pkt_meta' } as const;
+const SOCK_COMMON_OR_NULL = { type: 'sock_common', maybeNull: true } as const;
 
 const XDP_MD: readonly CtxField[] = [
   { name: 'data', off: 0, size: 4, yields: PKT },
@@ -42,6 +43,7 @@ export const SK_BUFF: readonly CtxField[] = [
   { name: 'local_port', off: 136, size: 4, hiddenFrom: SOCK_ADDR_FIELDS },
   { name: 'data_meta', off: 140, size: 4, yields: PKT_META, hiddenFrom: ['socket_filter'] },
   { name: 'wire_len', off: 160, size: 4 }, { name: 'gso_segs', off: 164, size: 4 },
+  { name: 'sk', off: 168, size: 8, yields: SOCK_COMMON_OR_NULL },
   { name: 'gso_size', off: 176, size: 4 },
 ];
 

@@ -7,6 +7,7 @@
 
 import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
+import { SOCKET_CASES } from './cases/sockets';
 
 export interface VerifierCase {
   name: string;
@@ -274,4 +275,5 @@ const CALLS: VerifierCase[] = [
 export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...LD_ABS, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
   ...CGROUP_SOCK_CASES,
+  ...SOCKET_CASES,
 ];

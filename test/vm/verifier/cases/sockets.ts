@@ -1,0 +1,160 @@
+// Socket pointers and reference tracking, each rule both ways: lookups that
+// acquire a reference (bpf_sk_lookup_tcp, bpf_skc_lookup_tcp) and its release
+// (bpf_sk_release), leaks at exit, releases of what was never acquired,
+// references derived from others (bpf_sk_fullsock, bpf_tcp_sock), NULL checks
+// through ids, the socket structures' field rules (bpf_sock, bpf_sock_common,
+// bpf_tcp_sock), arithmetic on socket pointers, and __sk_buff's `sk` field.
+// `expect` is what the live kernel (6.18, root) says, recorded with bpftool.
+
+import type { VerifierCase } from '../verifierCases';
+
+const rej = (insn: number, message: string): VerifierCase['expect'] => ({ insn, message });
+const RET0 = ['r0 = 0', 'exit'];
+
+/** bpf_sk_lookup_tcp (84) or bpf_skc_lookup_tcp (99) on a zeroed IPv4 tuple; the call is instruction 8. */
+const lookup = (fn = 84): string[] => [
+  'r2 = 0', '*(u64 *)(r10 - 8) = r2', '*(u64 *)(r10 - 16) = r2',
+  'r2 = r10', 'r2 += -16', 'r3 = 12', 'r4 = 0', 'r5 = 0', `call ${fn}`,
+];
+const LOOKUP = lookup(84);
+const SKC_LOOKUP = lookup(99);
+/** r1 = skb->sk (sock_common_or_null), and the NULL check that exits with 0. */
+const SKB_SK = ['r1 = *(u64 *)(r1 + 168)', 'if r1 != 0 goto +2', ...RET0];
+const TC = 'sched_cls';
+
+const REFERENCES: VerifierCase[] = [
+  { name: 'sock_lookup_release', type: TC, asm: [...LOOKUP, 'if r0 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_lookup_leak', type: TC, asm: [...LOOKUP, ...RET0], expect: rej(10, 'Unreleased reference id=2 alloc_insn=8') },
+  { name: 'sock_lookup_leak_nonnull_path', type: TC, asm: [...LOOKUP, 'if r0 == 0 goto +0', ...RET0],
+    expect: rej(11, 'Unreleased reference id=2 alloc_insn=8') },
+  { name: 'sock_lookup_jne_release', type: TC, asm: [...LOOKUP, 'if r0 != 0 goto +1', 'exit', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_release_unchecked', type: TC, asm: [...LOOKUP, 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R1 type=sock_or_null expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sock_release_twice', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +5', 'r6 = r0', 'r1 = r0', 'call 86', 'r1 = r6', 'call 86', ...RET0],
+    expect: rej(14, 'R1 type=scalar expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sock_release_ctx', type: TC, asm: ['call 86', ...RET0],
+    expect: rej(0, 'R1 type=ctx expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sock_release_null', type: TC, asm: ['r1 = 0', 'call 86', ...RET0],
+    expect: rej(1, 'R1 type=scalar expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sock_release_skb_sk', type: TC, asm: [...SKB_SK, 'call 86', ...RET0],
+    expect: rej(4, 'R1 must be referenced when passed to release function') },
+  { name: 'sock_use_after_release', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +4', 'r6 = r0', 'r1 = r0', 'call 86', 'r0 = *(u32 *)(r6 + 4)', ...RET0],
+    expect: rej(13, "R6 invalid mem access 'scalar'") },
+  { name: 'sock_null_check_through_copy', type: TC,
+    asm: [...LOOKUP, 'r6 = r0', 'if r6 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_spill_fill_release', type: TC,
+    asm: [...LOOKUP, '*(u64 *)(r10 - 24) = r0', 'if r0 == 0 goto +2', 'r1 = *(u64 *)(r10 - 24)', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_spilled_copy_invalidated', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +5', '*(u64 *)(r10 - 24) = r0', 'r1 = r0', 'call 86', 'r1 = *(u64 *)(r10 - 24)', 'r0 = *(u32 *)(r1 + 4)', ...RET0],
+    expect: rej(14, "R1 invalid mem access 'scalar'") },
+  { name: 'sock_not_null_decides_branch', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +4', 'if r0 != 0 goto +1', 'r7 = r9', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_xdp_lookup_release', type: 'xdp', asm: [...LOOKUP, 'if r0 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_xdp_lookup_leak', type: 'xdp', asm: [...LOOKUP, 'if r0 == 0 goto +1', 'exit', ...RET0],
+    expect: rej(10, 'Unreleased reference id=2 alloc_insn=8') },
+  { name: 'skc_lookup_release', type: TC, asm: [...SKC_LOOKUP, 'if r0 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'skc_lookup_release_unchecked', type: TC, asm: [...SKC_LOOKUP, 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R1 type=sock_common_or_null expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sock_ld_abs_with_reference', type: TC,
+    asm: ['r6 = r1', ...LOOKUP, 'r7 = r0', 'r0 = *(u8 *)skb[0]', 'if r7 == 0 goto +2', 'r1 = r7', 'call 86', ...RET0],
+    expect: rej(11, 'Unreleased reference id=2 alloc_insn=9') },
+];
+
+const DERIVED: VerifierCase[] = [
+  { name: 'fullsock_of_skb_sk', type: TC,
+    asm: [...SKB_SK, 'call 95', 'if r0 == 0 goto +1', 'r0 = *(u32 *)(r0 + 8)', ...RET0], expect: 'accept' },
+  { name: 'fullsock_unchecked_read', type: TC, asm: [...SKB_SK, 'call 95', 'r0 = *(u32 *)(r0 + 8)', ...RET0],
+    expect: rej(5, "R0 invalid mem access 'sock_or_null'") },
+  { name: 'fullsock_of_sock_or_null', type: TC, asm: ['r1 = *(u64 *)(r1 + 168)', 'call 95', ...RET0],
+    expect: rej(1, 'R1 type=sock_common_or_null expected=sock_common, sock, tcp_sock, xdp_sock') },
+  { name: 'fullsock_release_derived', type: TC, asm: [...SKB_SK, 'call 95', 'if r0 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(7, 'R1 must be referenced when passed to release function') },
+  { name: 'fullsock_of_skc_release_child', type: TC,
+    asm: [...SKC_LOOKUP, 'if r0 == 0 goto +9', 'r6 = r0', 'r1 = r0', 'call 95', 'if r0 != 0 goto +3', 'r1 = r6', 'call 86', 'goto +2', 'r1 = r0', 'call 86', ...RET0],
+    expect: 'accept' },
+  { name: 'fullsock_of_skc_null_leaks', type: TC,
+    asm: [...SKC_LOOKUP, 'if r0 == 0 goto +7', 'r6 = r0', 'r1 = r0', 'call 95', 'if r0 != 0 goto +1', 'exit', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(14, 'Unreleased reference id=2 alloc_insn=8') },
+  { name: 'fullsock_parent_after_child_release', type: TC,
+    asm: [...SKC_LOOKUP, 'if r0 == 0 goto +11', 'r6 = r0', 'r1 = r0', 'call 95', 'if r0 != 0 goto +4', 'r1 = r6', 'call 86', ...RET0,
+      'r1 = r0', 'call 86', 'r0 = *(u32 *)(r6 + 4)', ...RET0], expect: rej(20, "R6 invalid mem access 'scalar'") },
+  { name: 'tcp_sock_of_skb_sk', type: TC,
+    asm: [...SKB_SK, 'call 96', 'if r0 == 0 goto +1', 'r0 = *(u64 *)(r0 + 80)', ...RET0], expect: 'accept' },
+  { name: 'tcp_sock_of_scalar', type: TC, asm: ['r1 = 0', 'call 96', ...RET0],
+    expect: rej(1, 'R1 type=scalar expected=sock_common, sock, tcp_sock, xdp_sock') },
+  { name: 'tcp_sock_of_sock_or_null', type: TC, asm: [...LOOKUP, 'r1 = r0', 'call 96', ...RET0],
+    expect: rej(10, 'R1 type=sock_or_null expected=sock_common, sock, tcp_sock, xdp_sock') },
+  { name: 'listener_sock_release', type: TC, asm: [...SKB_SK, 'call 98', 'if r0 == 0 goto +2', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(7, 'R1 must be referenced when passed to release function') },
+  { name: 'sk_assign_null', type: TC, asm: ['r2 = 0', 'r3 = 0', 'call 124', ...RET0],
+    expect: rej(2, 'R2 type=scalar expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_') },
+  { name: 'sk_assign_sock', type: TC,
+    asm: ['r6 = r1', ...LOOKUP, 'if r0 == 0 goto +7', 'r7 = r0', 'r1 = r6', 'r2 = r0', 'r3 = 0', 'call 124', 'r1 = r7', 'call 86', ...RET0],
+    expect: 'accept' },
+];
+
+const ACCESS: VerifierCase[] = [
+  { name: 'skb_sk_unchecked_read', type: TC, asm: ['r1 = *(u64 *)(r1 + 168)', 'r0 = *(u32 *)(r1 + 4)', 'exit'],
+    expect: rej(1, "R1 invalid mem access 'sock_common_or_null'") },
+  { name: 'skb_sk_family', type: TC, asm: [...SKB_SK, 'r0 = *(u32 *)(r1 + 4)', 'exit'], expect: 'accept' },
+  { name: 'skb_sk_common_type_field', type: TC, asm: [...SKB_SK, 'r0 = *(u32 *)(r1 + 8)', 'exit'],
+    expect: rej(4, 'R1 invalid sock_common access off=8 size=4') },
+  { name: 'skb_sk_common_state_narrow', type: TC, asm: [...SKB_SK, 'r0 = *(u8 *)(r1 + 72)', 'exit'], expect: 'accept' },
+  { name: 'skb_sk_narrow_load', type: TC, asm: ['r0 = *(u32 *)(r1 + 168)', 'exit'], expect: rej(0, 'invalid bpf_context access off=168 size=4') },
+  { name: 'skb_sk_write', type: TC, asm: ['r2 = 0', '*(u64 *)(r1 + 168) = r2', ...RET0],
+    expect: rej(1, 'invalid bpf_context access off=168 size=8') },
+  { name: 'skb_sk_socket_filter', type: 'socket_filter', asm: [...SKB_SK, 'r0 = *(u32 *)(r1 + 4)', 'exit'], expect: 'accept' },
+  { name: 'sock_write_field', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +4', 'r1 = 1', '*(u32 *)(r0 + 16) = r1', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(11, 'R0 cannot write into sock') },
+  { name: 'sock_or_null_read', type: TC, asm: [...LOOKUP, 'r6 = *(u32 *)(r0 + 4)', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(9, "R0 invalid mem access 'sock_or_null'") },
+  { name: 'sock_read_u64', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u64 *)(r0 + 0)', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R0 invalid sock access off=0 size=8') },
+  { name: 'sock_read_mark', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u32 *)(r0 + 16)', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_src_ip4_byte', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u8 *)(r0 + 25)', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_family_byte', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u8 *)(r0 + 5)', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R0 invalid sock access off=5 size=1') },
+  { name: 'sock_dst_port_half', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u16 *)(r0 + 48)', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_dst_port_padding', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u16 *)(r0 + 50)', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R0 invalid sock access off=50 size=2') },
+  { name: 'sock_past_end', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u32 *)(r0 + 80)', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R0 invalid sock access off=80 size=4') },
+  { name: 'sock_rx_queue_mapping', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r6 = *(u32 *)(r0 + 76)', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'tcp_sock_bytes_received_u32', type: TC,
+    asm: [...SKB_SK, 'call 96', 'if r0 == 0 goto +1', 'r0 = *(u32 *)(r0 + 80)', ...RET0],
+    expect: rej(6, 'R0 invalid tcp_sock access off=80 size=4') },
+  { name: 'tcp_sock_icsk_retransmits', type: TC,
+    asm: [...SKB_SK, 'call 96', 'if r0 == 0 goto +1', 'r0 = *(u32 *)(r0 + 108)', ...RET0], expect: 'accept' },
+  { name: 'tcp_sock_past_end', type: TC,
+    asm: [...SKB_SK, 'call 96', 'if r0 == 0 goto +1', 'r0 = *(u32 *)(r0 + 112)', ...RET0],
+    expect: rej(6, 'R0 invalid tcp_sock access off=112 size=4') },
+  { name: 'sock_atomic', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +4', 'r1 = 1', 'lock *(u32 *)(r0 + 16) += r1', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(11, 'BPF_ATOMIC stores into R0 sock is not allowed') },
+];
+
+const ARITH: VerifierCase[] = [
+  { name: 'sock_add_const', type: TC, asm: [...LOOKUP, 'if r0 == 0 goto +3', 'r0 += 4', 'r1 = r0', 'call 86', ...RET0],
+    expect: rej(10, 'R0 pointer arithmetic on sock prohibited') },
+  { name: 'sock_or_null_add_const', type: TC, asm: [...LOOKUP, 'r0 += 4', ...RET0],
+    expect: rej(9, 'R0 pointer arithmetic on sock_or_null prohibited, null-check it first') },
+  { name: 'sock_common_add_const', type: TC, asm: [...SKB_SK, 'r1 += 4', ...RET0],
+    expect: rej(4, 'R1 pointer arithmetic on sock_common prohibited') },
+  { name: 'sock_sub_sock', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +4', 'r6 = r0', 'r6 -= r0', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+  { name: 'sock_compare_scalar', type: TC,
+    asm: [...LOOKUP, 'if r0 == 0 goto +3', 'if r0 > 5 goto +0', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
+];
+
+export const SOCKET_CASES: readonly VerifierCase[] = [...REFERENCES, ...DERIVED, ...ACCESS, ...ARITH];
