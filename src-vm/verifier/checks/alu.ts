@@ -153,7 +153,7 @@ function updateLink(dst: RegState, op: AluOp, src: Scalar, alu32: boolean, dstUm
 }
 
 /** Pointer types arithmetic is allowed on (adjust_ptr_min_max_vals). */
-const ARITH_OK = new Set(['ctx', 'map_value', 'map_key', 'stack', 'pkt', 'pkt_meta', 'mem']);
+const ARITH_OK = new Set(['ctx', 'map_value', 'map_key', 'stack', 'pkt', 'pkt_meta', 'mem', 'tp_buffer']);
 
 /** adjust_ptr_min_max_vals: `ptr op= scalar` or `scalar += ptr`; the result lands in dst. */
 function ptrArith(

@@ -20,6 +20,7 @@ import { fls64, toBigSigned } from '../word64';
 import { progTypeRules, type CtxYield } from '../progTypes';
 import { checkRead, checkWrite } from './regCheck';
 import { checkSockAccess } from './sockAccess';
+import { checkTpBufferAccess } from './tpBuffer';
 
 const SIZE_OF: Readonly<Record<number, number>> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
 const BPF_MAX_VAR_OFF = 1 << 29;
@@ -126,6 +127,11 @@ function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
     case 'pkt_meta': {
       if (a.write && (env.progType === 'socket_filter' || progTypeRules(env.progType)?.packetReadOnly)) return reject(a.pc, 'pkt-write', 'cannot write into packet');
       const err = packetAccess(a, reg, off);
+      if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
+      return err;
+    }
+    case 'tp_buffer': {
+      const err = checkTpBufferAccess(a.pc, a.regno, reg, off, a.size);
       if (!err && !a.write && a.valueRegno >= 0) regs[a.valueRegno] = unknownScalar();
       return err;
     }

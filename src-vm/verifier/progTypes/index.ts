@@ -8,6 +8,7 @@ import { NET_PROG_TYPES } from './net';
 import { CGROUP_PROG_TYPES } from './cgroup';
 import { SOCK_LAYER_PROG_TYPES } from './sockLayer';
 import { STACK_HOOK_PROG_TYPES } from './stackHooks';
+import { TRACING_PROG_TYPES } from './tracing';
 
 export type { CtxAccess, CtxAccessQuery, CtxYield, ProgTypeRules, RetRange } from './rules';
 
@@ -16,6 +17,7 @@ const REGISTRY: Partial<Record<ProgTypeName, ProgTypeRules>> = {
   ...CGROUP_PROG_TYPES,
   ...SOCK_LAYER_PROG_TYPES,
   ...STACK_HOOK_PROG_TYPES,
+  ...TRACING_PROG_TYPES,
 };
 
 /** Program types the verifier models, in the kernel's enum order. */
