@@ -3,14 +3,18 @@
 // `0: (61) r1 = *(u32 *)(r1 +0)          ; R1=pkt(r=0)` (the registers the
 // instruction touched), full states where paths start (`from 4 to 10: ...`),
 // pruned paths (`7: safe`), source lines (`; x = 1; @ file.c:3`), and the
-// closing statistics. Level 1 keeps the error and the statistics only.
+// closing statistics. Level 1 prints the same lines but keeps only the path
+// that is being explored: when a path ends, its lines are dropped back to
+// where the state it continues from was pushed (the kernel's pop_log), so a
+// rejected program's log is the path that failed; it has no `from X to Y`
+// headers, and the statistics without `stack depth`.
 
 import { formatKernelInsn } from '../asm/disasmKernel';
 import type { Insn } from '../isa/insn';
-import { type LineTable, locationAt, verifierSourceLine } from '../elf/lineTable';
+import { type LineTable, verifierSourceLine } from '../elf/lineTable';
 import { formatReg } from './regState';
 import { formatStack } from './stackState';
-import { formatState, type VerifierState } from './state';
+import { formatRefs, formatState, type VerifierState } from './state';
 
 export type LogLevel = 0 | 1 | 2;
 
@@ -34,9 +38,19 @@ export class VerifierLog {
     return this.level >= 2;
   }
 
+  /** Where the log ends now, for `rewind` when the path pushed here is explored. */
+  mark(): number {
+    return this.lines.length;
+  }
+
+  /** Level 1: the lines of finished paths are dropped back to where the next path was pushed. */
+  rewind(mark: number): void {
+    if (this.level === 1 && mark < this.lines.length) this.lines.length = mark;
+  }
+
   /** The full state where a path starts: `0: R1=ctx() R10=fp0` or `from 4 to 10: ...`. */
   pathStart(st: VerifierState, from: number | undefined): void {
-    if (!this.verbose) return;
+    if (this.level === 0 || (from !== undefined && !this.verbose)) return;
     const items = formatState(st).join(' ');
     if (from !== undefined) {
       this.lines.push('', `from ${from} to ${st.pc}: ${items}`);
@@ -45,12 +59,12 @@ export class VerifierLog {
   }
 
   pruned(pc: number): void {
-    if (this.verbose) this.lines.push(`${pc}: safe`);
+    if (this.level > 0) this.lines.push(`${pc}: safe`);
   }
 
   /** The instruction line, with the touched registers and stack slots after it. */
   insn(pc: number, st: VerifierState | undefined, touched: readonly number[], touchedSlot?: number): void {
-    if (!this.verbose) return;
+    if (this.level === 0) return;
     this.sourceLine(pc);
     const text = `${pc}: ${formatKernelInsn(this.insns, pc)}`;
     if (!st) { this.lines.push(text); return; }
@@ -62,16 +76,23 @@ export class VerifierLog {
       const slot = formatStack(f.stack, f.frameno).find((s) => s.startsWith(`fp${touchedSlot}=`));
       if (slot) items.push(slot);
     }
-    this.lines.push(items.length ? `${text}${' '.repeat(stateColumnPad(text.length))}; ${items.join(' ')}` : text);
+    const refs = formatRefs(st);
+    if (refs && items.length) items.push(refs);
+    // Scratched registers that print nothing (R0 of a void helper) still leave the kernel's bare `;`.
+    const suffix = items.length ? `; ${items.join(' ')}` : touched.length ? ';' : '';
+    this.lines.push(suffix ? `${text}${' '.repeat(stateColumnPad(text.length))}${suffix}` : text);
   }
 
+  /** verbose_linfo: a record's line once, and not again for a record of the same file and line (another column). */
   private sourceLine(pc: number): void {
     if (!this.lineTable) return;
     const k = pc < this.lineTable.insnCount ? this.lineTable.recordOfSlot[pc] : -1;
     if (k < 0 || k === this.lastSourceRecord) return;
+    const loc = this.lineTable.records[k];
+    const prev = this.lastSourceRecord >= 0 ? this.lineTable.records[this.lastSourceRecord] : undefined;
+    if (prev && prev.fileName === loc.fileName && prev.line === loc.line) return;
     this.lastSourceRecord = k;
-    const loc = locationAt(this.lineTable, pc);
-    if (loc) this.lines.push(verifierSourceLine(loc));
+    this.lines.push(verifierSourceLine(loc));
   }
 
   /** The failing instruction (always shown, as the kernel's log ends with it) and its message lines. */
@@ -86,7 +107,7 @@ export class VerifierLog {
 
   summary(stackDepths: readonly number[], stats: { processed: number; maxStatesPerInsn: number; totalStates: number; peakStates: number }): void {
     if (this.level === 0) return;
-    this.lines.push(`stack depth ${stackDepths.join('+')}`);
+    if (this.verbose) this.lines.push(`stack depth ${stackDepths.join('+')}`);
     this.lines.push(`processed ${stats.processed} insns (limit 1000000) max_states_per_insn ${stats.maxStatesPerInsn} ` +
       `total_states ${stats.totalStates} peak_states ${stats.peakStates} mark_read 0`);
   }

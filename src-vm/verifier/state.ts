@@ -72,7 +72,14 @@ export function formatState(st: VerifierState): string[] {
     if (r.type !== 'not_init') items.push(`R${i}=${formatReg(r, f.frameno)}`);
   });
   items.push(...formatStack(f.stack, f.frameno));
+  const refs = formatRefs(st);
+  if (refs) items.push(refs);
   return items;
+}
+
+/** print_verifier_state's tail: the ids of the references held, `refs=2,5`, or '' when none. */
+export function formatRefs(st: VerifierState): string {
+  return st.refs.length > 0 ? `refs=${st.refs.map((r) => r.id).join(',')}` : '';
 }
 
 /** check_ids: old ids map one-to-one onto current ids. */

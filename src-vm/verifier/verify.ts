@@ -69,7 +69,8 @@ export interface VerifierReport {
 
 const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
 
-interface Pending { state: VerifierState; from: number }
+/** A forked state waiting to be explored; `logMark` is where the log ended when it was pushed. */
+interface Pending { state: VerifierState; from: number; logMark: number }
 
 type StepOutcome = { next: number } | { done: true } | VerifierError;
 
@@ -128,9 +129,11 @@ class Explorer {
       }
       this.finishPath(cur);
       const nextPath = this.worklist.pop();
+      if (nextPath) this.log.rewind(nextPath.logMark);
       cur = nextPath?.state;
       from = nextPath?.from;
     }
+    this.log.rewind(0); // level 1 keeps no path of a program that passed (do_check_common)
     return undefined;
   }
 
@@ -143,7 +146,7 @@ class Explorer {
 
   private push(fork: VerifierState, from: number): void {
     if (fork.parent) fork.parent.branches++;
-    this.worklist.push({ state: fork, from });
+    this.worklist.push({ state: fork, from, logMark: this.log.mark() });
   }
 
   /** Each frame's stack use, per subprogram (the kernel's subprog[].stack_depth). */
@@ -165,7 +168,8 @@ class Explorer {
   /** is_state_visited: 'prune' when a verified state covers cur, else maybe store a checkpoint. */
   private visit(cur: VerifierState, prevPc: number): 'prune' | 'go' | VerifierError {
     const list = this.stored[cur.pc] ?? (this.stored[cur.pc] = []);
-    this.maxStatesPerInsn = Math.max(this.maxStatesPerInsn, list.length);
+    // The kernel counts the states it compared (states_cnt) and records the most only when none matched.
+    const compared = list.length;
     for (let k = 0; k < list.length; k++) {
       const old = list[k];
       if (old.branches === 0) {
@@ -181,6 +185,7 @@ class Explorer {
         this.liveStates--;
       }
     }
+    this.maxStatesPerInsn = Math.max(this.maxStatesPerInsn, compared);
     if (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8) {
       const cp = stateClone(cur);
       cp.branches = 1;
@@ -267,7 +272,7 @@ class Explorer {
   }
 
   private logInsn(st: VerifierState, pc: number, i: Insn): void {
-    if (!this.log.verbose) return;
+    if (this.log.level === 0) return;
     const cls = i.code & 7;
     const useX = (i.code & 0x08) !== 0;
     const touched = cls === 0x01 ? [i.dst, i.src] : cls === 0x02 ? [i.dst] : cls === 0x03 ? [i.dst, i.src] : useX ? [i.dst, i.src] : [i.dst];

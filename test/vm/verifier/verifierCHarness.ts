@@ -6,7 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadObject } from '../../../src-vm/elf/loader';
 import { VERIFIABLE_TYPES } from '../../../src-vm/verifier/progTypes';
+import type { LogLevel } from '../../../src-vm/verifier/log';
 import { verifyProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
+import { targetsOfObject } from '../../../src-vm/verifyTargets';
 import { findTool, runTool } from '../../support/tools';
 import { archInclude } from '../elf/loaderFixtures';
 import { C_PRELUDE, type VerifierCCase } from './verifierCCases';
@@ -23,15 +25,11 @@ export function compileCase(c: VerifierCCase, dir: string): string {
   return obj;
 }
 
-export function verifyObjectFile(path: string, programName: string): VerifierReport {
+export function verifyObjectFile(path: string, programName: string, logLevel: LogLevel = 2): VerifierReport {
   const loaded = loadObject(new Uint8Array(readFileSync(path)), { name: programName });
-  const prog = loaded.value.programs.find((p) => p.name === programName);
-  if (!prog) throw new Error(`${programName}: not in the object (${loaded.diagnostics.map((d) => d.message).join('; ')})`);
-  const type = VERIFIABLE_TYPES.find((t) => t === prog.type);
-  if (!type) throw new Error(`${programName}: program type ${prog.type} is not modelled`);
-  const maps = loaded.value.maps.map((m) => ({
-    name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    readOnly: m.readOnly, initialValue: m.initialValue,
-  }));
-  return verifyProgram({ insns: prog.insns, type, attach: prog.expectedAttachType, maps, license: loaded.value.license }, { logLevel: 2 });
+  const t = targetsOfObject(loaded.value).find((p) => p.name === programName);
+  if (!t) throw new Error(`${programName}: not in the object (${loaded.diagnostics.map((d) => d.message).join('; ')})`);
+  const type = VERIFIABLE_TYPES.find((v) => v === t.type);
+  if (!type) throw new Error(`${programName}: program type ${t.type} is not modelled`);
+  return verifyProgram({ ...t, type }, { logLevel });
 }

@@ -67,14 +67,15 @@ test('verifier log: level 2 matches the kernel line by line', () => {
   assert.equal(report.totalStates, 1);
 });
 
-test('verifier log: level 1 keeps the failing instruction, its message lines and the statistics', () => {
+test('verifier log: level 1 is the failing path (states included), the error and the statistics', () => {
   const insns = assemble('.section xdp, "ax"\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 0)\nexit\n').value.sections[0].insns;
   const report = verifyProgram({ insns, type: 'xdp' }, { logLevel: 1 });
   assert.deepEqual(report.log, [
+    '0: R1=ctx() R10=fp0',
+    '0: (61) r2 = *(u32 *)(r1 +0)          ; R1=ctx() R2=pkt(r=0)',
     '1: (71) r0 = *(u8 *)(r2 +0)',
     'invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)',
     'R2 offset is outside of the packet',
-    'stack depth 0',
     'processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0',
   ]);
   assert.deepEqual(report.error, {
