@@ -5,16 +5,32 @@
 // map as check_ids). Without precision tracking scalars must be contained in
 // the old range, which is sound but prunes less than the kernel.
 
-import { formatReg, regClone, regEquals, RegState, notInit, pointerReg } from './regState';
+import { formatReg, type MapRef, regClone, regEquals, RegState, notInit, pointerReg } from './regState';
 import { formatStack, isSpilledSlot, MAX_BPF_STACK, Slot, stackClone, stackEquals, StackState } from './stackState';
 import { tnumIn } from './tnum';
 import { sle, ule } from './word64';
 
 export const MAX_CALL_FRAMES = 8;
 
+/** A frame entered as a helper's callback (in_callback_fn / in_async_callback_fn, callback_ret_range). */
+export interface CallbackFrame {
+  readonly async: boolean;
+  readonly retMin: number;
+  readonly retMax: number;
+}
+
+/** The held bpf_spin_lock (active_lock): the map its value belongs to and the value pointer's id. */
+export interface ActiveLock {
+  readonly map: MapRef | undefined;
+  readonly id: number;
+}
+
 export class FuncState {
   regs: RegState[] = Array.from({ length: 11 }, notInit);
   stack = new StackState();
+  callback?: CallbackFrame;
+  /** Callback visits pushed from this frame's current helper call (callback_depth, bounds bpf_loop). */
+  callbackDepth = 0;
   constructor(readonly frameno: number, readonly callsite: number) {}
 }
 
@@ -35,6 +51,10 @@ export class VerifierState {
   misses = 0;
   /** Where the path continues (the kernel's insn_idx for a pushed state). */
   pc = 0;
+  /** may_goto fall-throughs taken on this path, and callback visits pushed (loop convergence). */
+  mayGotoDepth = 0;
+  callbackUnrollDepth = 0;
+  lock: ActiveLock | undefined = undefined;
   get cur(): FuncState {
     return this.frames[this.frames.length - 1];
   }
@@ -56,8 +76,13 @@ export function stateClone(a: VerifierState): VerifierState {
     const g = new FuncState(f.frameno, f.callsite);
     g.regs = f.regs.map(regClone);
     g.stack = stackClone(f.stack);
+    g.callback = f.callback;
+    g.callbackDepth = f.callbackDepth;
     return g;
   });
+  c.mayGotoDepth = a.mayGotoDepth;
+  c.callbackUnrollDepth = a.callbackUnrollDepth;
+  c.lock = a.lock;
   c.refs = a.refs.map((r) => ({ ...r }));
   c.parent = a.parent;
   c.pc = a.pc;
@@ -145,9 +170,10 @@ export function stateSubsumes(old: VerifierState, cur: VerifierState, liveRegs =
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   if (!old.refs.every((r, k) => ids.check(r.id, cur.refs[k].id))) return false;
+  if (old.lock?.map !== cur.lock?.map || (old.lock && !ids.check(old.lock.id, cur.lock!.id))) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const of = old.frames[k], cf = cur.frames[k];
-    if (of.callsite !== cf.callsite) return false;
+    if (of.callsite !== cf.callsite || of.callbackDepth > cf.callbackDepth) return false;
     const live = k === old.frames.length - 1 ? liveRegs | 0x400 : 0x7ff;
     for (let r = 0; r < 11; r++) if ((live >> r) & 1 && !regSafe(of.regs[r], cf.regs[r], ids)) return false;
     if (!stackSafe(of.stack, cf.stack, ids)) return false;

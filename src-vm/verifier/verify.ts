@@ -15,12 +15,14 @@ import { reject, VerifierError } from './errors';
 import { computeLiveRegs } from './liveness';
 import { VerifierLog, type LogLevel } from './log';
 import { constScalar, type MapRef, pointerReg } from './regState';
-import { formatState, initialState, stateClone, statesEqual, stateSubsumes, type VerifierState } from './state';
+import { formatState, initialState, stateClone, stateSubsumes, type VerifierState } from './state';
 import { checkAlu } from './checks/alu';
 import { checkHelperCall } from './checks/call';
 import { checkExit } from './checks/exit';
 import { checkCondJump } from './checks/jmp';
 import { checkLdAbs } from './checks/ldAbs';
+import { checkMayGoto } from './checks/mayGoto';
+import { type LoopInfo, loopInfo, onPathVerdict } from './loopConvergence';
 import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/subprogCall';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkWrite } from './checks/regCheck';
@@ -95,7 +97,7 @@ class Explorer {
 
   constructor(
     readonly program: VerifierProgram, opts: VerifierOptions, prunePoints: boolean[], private readonly subprogOf: number[],
-    subprogCount: number, private readonly liveRegs: Uint16Array,
+    subprogCount: number, private readonly liveRegs: Uint16Array, private readonly loops: LoopInfo,
   ) {
     this.stackDepths = new Array<number>(subprogCount).fill(0);
     this.env = { insns: program.insns, progType: program.type, attach: program.attach, maps: program.maps ?? [], idGen: 0, forks: [] };
@@ -174,8 +176,10 @@ class Explorer {
       const old = list[k];
       if (old.branches === 0) {
         if (stateSubsumes(old, cur, this.liveRegs[cur.pc])) { old.hits++; return 'prune'; }
-      } else if (statesEqual(old, cur)) {
-        return reject(prevPc, 'loop', `infinite loop detected at insn ${cur.pc}`);
+      } else {
+        const verdict = onPathVerdict(this.loops, cur.pc, old, cur);
+        if (verdict === 'prune') { old.hits++; return 'prune'; }
+        if (verdict === 'loop') return reject(prevPc, 'loop', `infinite loop detected at insn ${cur.pc}`);
       }
       // The kernel forgets states that keep failing to match (miss_cnt > hit_cnt * 3 + 3); a forgotten
       // state only keeps its place in the parent chain (branch counts), not its registers and stack.
@@ -186,7 +190,7 @@ class Explorer {
       }
     }
     this.maxStatesPerInsn = Math.max(this.maxStatesPerInsn, compared);
-    if (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8) {
+    if (this.loops.forceCheckpoint[cur.pc] || (this.jmps - this.lastCheckpointJmps >= 2 && this.processed - this.lastCheckpointInsns >= 8)) {
       const cp = stateClone(cur);
       cp.branches = 1;
       cp.parent = cur.parent;
@@ -264,7 +268,11 @@ class Explorer {
       return { next: pc + 1 };
     }
     if (op === 0x00) { this.log.insn(pc, undefined, []); return { next: pc + 1 + ((i.code & 7) === 0x06 ? i.imm : i.off) }; }
-    if (op === 0xe0) return reject(pc, 'unsupported', 'may_goto is not modelled by this verifier yet');
+    if (op === 0xe0) {
+      const out = checkMayGoto(this.env, this.loops, st, pc, i);
+      if (!(out instanceof VerifierError)) this.log.insn(pc, undefined, []);
+      return out;
+    }
     const res = checkCondJump(this.env, st, pc, i);
     if ('error' in res) return res.error;
     this.log.insn(pc, st, (i.code & 0x08) ? [i.dst, i.src] : [i.dst]);
@@ -286,7 +294,8 @@ class Explorer {
 export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = {}): VerifierReport {
   const cfg = checkCfg(program.insns);
   const live = computeLiveRegs(program.insns, cfg.successors);
-  const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1), live);
+  const loops = loopInfo(program.insns, cfg.successors, cfg.prunePoints);
+  const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1), live, loops);
   const err = cfg.errors.length > 0
     ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message)
     : explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);

@@ -5,6 +5,7 @@
 // root); instruction indexes are those of clang-19 -O2 output.
 
 import type { VerifierCase } from './verifierCases';
+import { CONTROL_C_CASES } from './cases/control';
 
 export interface VerifierCCase {
   name: string;
@@ -252,4 +253,5 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
   asm volatile("r0 = *(u64 *)(%[p] + 0)" :: [p] "r"(v) : "r0");
   return 0;
 }` },
+  ...CONTROL_C_CASES,
 ];

@@ -8,6 +8,7 @@
 import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
 import { SOCKET_CASES } from './cases/sockets';
+import { CONTROL_CASES } from './cases/control';
 
 export interface VerifierCase {
   name: string;
@@ -276,4 +277,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...REGS, ...PTR_ARITH, ...STACK, ...SPILLS, ...ALU32, ...ATOMICS, ...PTR_CMP, ...LD_ABS, ...CTX, ...PACKET, ...BRANCHES, ...CALLS,
   ...CGROUP_SOCK_CASES,
   ...SOCKET_CASES,
+  ...CONTROL_CASES,
 ];
