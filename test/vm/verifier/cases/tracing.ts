@@ -1,0 +1,92 @@
+// Verifier cases for the tracing program types: kprobe (struct pt_regs),
+// tracepoint (the trace record past its 8-byte common header), raw_tracepoint
+// and raw_tracepoint_writable (the u64 argument array; the writable one's
+// tracepoint buffer), perf_event (bpf_perf_event_data's narrow-load rules)
+// and syscall (a read-write buffer), plus the helpers only some of them may
+// call — each rule both ways. `expect` is what the live kernel (Linux 6.18,
+// as root) said when the case was loaded with bpftool.
+
+import type { VerifierCase } from '../verifierCases';
+
+const rej = (insn: number, message: string): VerifierCase['expect'] => ({ insn, message });
+const ctxRej = (insn: number, off: number, size: number): VerifierCase['expect'] => rej(insn, `invalid bpf_context access off=${off} size=${size}`);
+const RET0 = ['r0 = 0', 'exit'];
+/** r6 = the writable tracepoint's buffer (word 0 of its context). */
+const TP_BUF = ['r6 = *(u64 *)(r1 + 0)'];
+
+const KPROBE: VerifierCase[] = [
+  { name: 'kp_read_di', type: 'kprobe', asm: ['r0 = *(u64 *)(r1 + 112)', 'exit'], expect: 'accept' },
+  { name: 'kp_read_ss', type: 'kprobe', asm: ['r2 = *(u64 *)(r1 + 160)', ...RET0], expect: 'accept' },
+  { name: 'kp_read_past_pt_regs', type: 'kprobe', asm: ['r2 = *(u64 *)(r1 + 168)', ...RET0], expect: ctxRej(0, 168, 8) },
+  { name: 'kp_read_narrow_tail', type: 'kprobe', asm: ['r2 = *(u32 *)(r1 + 164)', ...RET0], expect: 'accept' },
+  { name: 'kp_read_misaligned', type: 'kprobe', asm: ['r2 = *(u64 *)(r1 + 4)', ...RET0], expect: ctxRej(0, 4, 8) },
+  { name: 'kp_read_sx', type: 'kprobe', asm: ['r2 = *(s32 *)(r1 + 80)', ...RET0], expect: 'accept' },
+  { name: 'kp_write', type: 'kprobe', asm: ['r2 = 1', '*(u64 *)(r1 + 112) = r2', ...RET0], expect: ctxRej(1, 112, 8) },
+  { name: 'kp_ret_any', type: 'kprobe', asm: ['r0 = -5', 'exit'], expect: 'accept' },
+  { name: 'kp_ret_ctx', type: 'kprobe', asm: ['r0 = r1', 'exit'], expect: 'accept' },
+  { name: 'kp_multi_read', type: 'kprobe', section: 'kprobe.multi/ebpf_wb_probe', asm: ['r0 = *(u64 *)(r1 + 0)', 'exit'], expect: 'accept' },
+  { name: 'kp_pid_tgid', type: 'kprobe', asm: ['call 14', 'exit'], expect: 'accept' },
+  { name: 'kp_coarse_ns', type: 'kprobe', asm: ['call 160', 'exit'], expect: rej(0, 'program of this type cannot use helper bpf_ktime_get_coarse_ns#160') },
+  { name: 'kp_perf_prog_read_value', type: 'kprobe', asm: ['r2 = r10', 'r2 += -24', 'r3 = 24', 'call 56', 'exit'], expect: rej(3, 'program of this type cannot use helper bpf_perf_prog_read_value#56') },
+  { name: 'kp_modified_ctx_to_helper', type: 'kprobe', asm: ['r1 += 8', 'r2 = r10', 'r2 += -64', 'r3 = 64', 'r4 = 0', 'call 67', 'exit'], expect: rej(5, 'dereference of modified ctx ptr R1 off=8 disallowed') },
+];
+
+const TRACEPOINT: VerifierCase[] = [
+  { name: 'tp_read_first_field', type: 'tracepoint', asm: ['r2 = *(u64 *)(r1 + 8)', ...RET0], expect: 'accept' },
+  { name: 'tp_read_header', type: 'tracepoint', asm: ['r2 = *(u64 *)(r1 + 0)', ...RET0], expect: ctxRej(0, 0, 8) },
+  { name: 'tp_read_header_narrow', type: 'tracepoint', asm: ['r2 = *(u32 *)(r1 + 4)', ...RET0], expect: ctxRej(0, 4, 4) },
+  { name: 'tp_read_last_word', type: 'tracepoint', asm: ['r2 = *(u64 *)(r1 + 8184)', ...RET0], expect: 'accept' },
+  { name: 'tp_read_past_max', type: 'tracepoint', asm: ['r2 = *(u64 *)(r1 + 8192)', ...RET0], expect: ctxRej(0, 8192, 8) },
+  { name: 'tp_read_byte', type: 'tracepoint', asm: ['r2 = *(u8 *)(r1 + 9)', ...RET0], expect: 'accept' },
+  { name: 'tp_read_misaligned', type: 'tracepoint', asm: ['r2 = *(u32 *)(r1 + 10)', ...RET0], expect: ctxRej(0, 10, 4) },
+  { name: 'tp_write', type: 'tracepoint', asm: ['r2 = 1', '*(u64 *)(r1 + 8) = r2', ...RET0], expect: ctxRej(1, 8, 8) },
+  { name: 'tp_perf_prog_read_value', type: 'tracepoint', asm: ['r2 = r10', 'r2 += -24', 'r3 = 24', 'call 56', 'exit'], expect: rej(3, 'program of this type cannot use helper bpf_perf_prog_read_value#56') },
+];
+
+const RAW_TP: VerifierCase[] = [
+  { name: 'rawtp_arg0', type: 'raw_tracepoint', asm: ['r0 = *(u64 *)(r1 + 0)', 'exit'], expect: 'accept' },
+  { name: 'rawtp_arg11', type: 'raw_tracepoint', asm: ['r2 = *(u64 *)(r1 + 88)', ...RET0], expect: 'accept' },
+  { name: 'rawtp_past_args', type: 'raw_tracepoint', asm: ['r2 = *(u64 *)(r1 + 96)', ...RET0], expect: ctxRej(0, 96, 8) },
+  { name: 'rawtp_narrow', type: 'raw_tracepoint', asm: ['r2 = *(u32 *)(r1 + 4)', ...RET0], expect: 'accept' },
+  { name: 'rawtp_write', type: 'raw_tracepoint', asm: ['r2 = 0', '*(u64 *)(r1 + 0) = r2', ...RET0], expect: ctxRej(1, 0, 8) },
+  { name: 'rawtp_ret_any', type: 'raw_tracepoint', asm: ['r0 = 77', 'exit'], expect: 'accept' },
+  { name: 'rawtp_get_stack', type: 'raw_tracepoint', asm: ['r2 = r10', 'r2 += -64', 'r3 = 64', 'r4 = 0', 'call 67', 'exit'], expect: 'accept' },
+];
+
+const RAW_TP_W: VerifierCase[] = [
+  { name: 'rawtpw_buffer_write', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r7 = 1', '*(u64 *)(r6 + 0) = r7', ...RET0], expect: 'accept' },
+  { name: 'rawtpw_buffer_far', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r6 += 4096', 'r7 = *(u32 *)(r6 + 4)', ...RET0], expect: 'accept' },
+  { name: 'rawtpw_buffer_negative', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r7 = *(u64 *)(r6 - 8)', ...RET0], expect: rej(1, 'R6 invalid tracepoint buffer access: off=-8, size=8') },
+  { name: 'rawtpw_buffer_variable', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r2 = *(u64 *)(r1 + 8)', 'r2 &= 255', 'r6 += r2', 'r7 = 0', '*(u8 *)(r6 + 0) = r7', ...RET0], expect: rej(5, 'R6 invalid variable buffer offset: off=0, var_off=(0x0; 0xff)') },
+  { name: 'rawtpw_word0_narrow', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r6 = *(u32 *)(r1 + 0)', ...RET0], expect: ctxRej(0, 0, 4) },
+  { name: 'rawtpw_word0_write', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r2 = 0', '*(u64 *)(r1 + 0) = r2', ...RET0], expect: ctxRej(1, 0, 8) },
+  { name: 'rawtpw_arg1', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r0 = *(u64 *)(r1 + 8)', 'exit'], expect: 'accept' },
+  { name: 'rawtpw_buffer_and', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r6 &= 7', ...RET0], expect: rej(1, 'R6 bitwise operator &= on pointer prohibited') },
+];
+
+const PERF_EVENT: VerifierCase[] = [
+  { name: 'pe_read_ip', type: 'perf_event', asm: ['r0 = *(u64 *)(r1 + 128)', 'exit'], expect: 'accept' },
+  { name: 'pe_read_reg_u32', type: 'perf_event', asm: ['r2 = *(u32 *)(r1 + 128)', ...RET0], expect: ctxRej(0, 128, 4) },
+  { name: 'pe_sample_period', type: 'perf_event', asm: ['r2 = *(u64 *)(r1 + 168)', ...RET0], expect: 'accept' },
+  { name: 'pe_sample_period_hi', type: 'perf_event', asm: ['r2 = *(u32 *)(r1 + 172)', ...RET0], expect: 'accept' },
+  { name: 'pe_addr_u16', type: 'perf_event', asm: ['r2 = *(u16 *)(r1 + 178)', ...RET0], expect: 'accept' },
+  { name: 'pe_addr_byte', type: 'perf_event', asm: ['r2 = *(u8 *)(r1 + 183)', ...RET0], expect: 'accept' },
+  { name: 'pe_past_end', type: 'perf_event', asm: ['r2 = *(u64 *)(r1 + 184)', ...RET0], expect: ctxRej(0, 184, 8) },
+  { name: 'pe_write', type: 'perf_event', asm: ['r2 = 0', '*(u64 *)(r1 + 168) = r2', ...RET0], expect: ctxRej(1, 168, 8) },
+  { name: 'pe_perf_prog_read_value', type: 'perf_event', asm: ['r2 = r10', 'r2 += -24', 'r3 = 24', 'call 56', 'exit'], expect: 'accept' },
+  { name: 'pe_read_value_short', type: 'perf_event', asm: ['r2 = r10', 'r2 += -16', 'r3 = 16', 'call 56', 'exit'], expect: 'accept' },
+];
+
+const SYSCALL: VerifierCase[] = [
+  { name: 'sys_read', type: 'syscall', asm: ['r0 = *(u64 *)(r1 + 0)', 'exit'], expect: 'accept' },
+  { name: 'sys_write', type: 'syscall', asm: ['r2 = 5', '*(u32 *)(r1 + 16) = r2', ...RET0], expect: 'accept' },
+  { name: 'sys_read_far', type: 'syscall', asm: ['r2 = *(u64 *)(r1 + 32760)', ...RET0], expect: 'accept' },
+  { name: 'sys_read_negative', type: 'syscall', asm: ['r2 = *(u64 *)(r1 - 8)', ...RET0], expect: ctxRej(0, -8, 8) },
+  { name: 'sys_read_misaligned', type: 'syscall', asm: ['r2 = *(u64 *)(r1 + 4)', ...RET0], expect: ctxRej(0, 4, 8) },
+  { name: 'sys_store_imm', type: 'syscall', asm: ['*(u32 *)(r1 + 0) = 1', ...RET0], expect: 'accept' },
+  { name: 'sys_store_ptr', type: 'syscall', asm: ['*(u64 *)(r1 + 0) = r10', ...RET0], expect: 'accept' },
+  { name: 'sys_ret_any', type: 'syscall', asm: ['r0 = 9', 'exit'], expect: 'accept' },
+  { name: 'sys_ctx_plus_read', type: 'syscall', asm: ['r1 += 8', 'r0 = *(u64 *)(r1 + 0)', 'exit'], expect: rej(1, 'dereference of modified ctx ptr R1 off=8 disallowed') },
+];
+
+export const TRACING_CASES: readonly VerifierCase[] = [...KPROBE, ...TRACEPOINT, ...RAW_TP, ...RAW_TP_W, ...PERF_EVENT, ...SYSCALL];
