@@ -9,6 +9,7 @@ import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
 import { SOCKET_CASES } from './cases/sockets';
 import { CONTROL_CASES } from './cases/control';
+import { TRACING_CASES } from './cases/tracing';
 
 export interface VerifierCase {
   name: string;
@@ -278,4 +279,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...CGROUP_SOCK_CASES,
   ...SOCKET_CASES,
   ...CONTROL_CASES,
+  ...TRACING_CASES,
 ];
