@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const entries = [
   { in: 'client/src/extension.ts', out: 'extension' },
   { in: 'server/src/server.ts', out: 'server' },
+  { in: 'server/src/verifyWorker.ts', out: 'verifyWorker' },
   { in: 'client/src/debug/adapterMain.ts', out: 'debugAdapter' },
   { in: 'src-vm/cli.ts', out: 'cli' },
   { in: 'bench/bench.ts', out: 'bench' },

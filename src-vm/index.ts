@@ -95,6 +95,7 @@ export {
 } from './verifyTargets';
 export { checkCfg, type CfgResult } from './verifier/cfg';
 export { parseVerifierLog, type LogLine } from './verifier/logParse';
+export { helperProtoById, type HelperProtoRow } from './verifier/helperProtos.generated';
 
 // What the live kernel said, read back from bpftool's output
 export {

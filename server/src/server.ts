@@ -1,30 +1,45 @@
 // The eBPF language server's entry point: connection and document wiring
-// only. Documents are assembled through analyze.ts (debounced on change),
-// diagnostics converted by toDiagnostics.ts, hovers by hover.ts, completions
-// by completion.ts. Runs as `node out/server.js --stdio` (or --node-ipc).
+// only. Documents are analysed by documentAnalyzer.ts (assembly assembled,
+// C compiled with clang, both verified on worker threads), diagnostics built
+// by toDiagnostics.ts / verifierDiagnostics.ts / cDocument.ts, hovers by
+// hover.ts and verifierHover.ts, CodeLens and symbols by programFeatures.ts,
+// completions by completion.ts. Runs as `node out/server.js --stdio` (or --node-ipc).
 
+import { join } from 'node:path';
 import {
-  createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type Diagnostic as LspDiagnostic, type InitializeParams, type InitializeResult,
+  createConnection, DidChangeConfigurationNotification, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type Hover, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, internalErrorDiagnostic, soleSectionLocator } from './analyze';
+import { insnAtLine } from './analyze';
 import { asmCompletions } from './completion';
-import { nodeDebouncer } from './debounce';
+import { DocumentAnalyzer } from './documentAnalyzer';
 import { asmHover } from './hover';
+import { asmSymbols, cSymbols, programLenses } from './programFeatures';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
-import { toLspDiagnostics } from './toDiagnostics';
+import { VerifierPool } from './verifierPool';
+import { asmStateMarkdown, cHover } from './verifierHover';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const logError = (message: string): void => connection.console.error(message);
-const cache = new AnalysisCache(logError);
-const debouncer = nodeDebouncer();
-/** Version of each document whose diagnostics were last sent, so an open is not published twice. */
-const publishedVersion = new Map<string, number>();
+
+/** Documents verified at once; more wait their turn (each on its own thread, so a 1M-insn run holds up no other). */
+const VERIFIER_THREADS = 2;
+const pool = new VerifierPool(join(__dirname, 'verifyWorker.js'), VERIFIER_THREADS, logError);
 
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let canPullConfiguration = false;
+
+const analyzer = new DocumentAnalyzer({
+  pool,
+  log: logError,
+  settings: () => settings,
+  publish: (uri, version, diagnostics) => {
+    if (documents.get(uri)?.version !== version) return;
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+  },
+});
 
 /** Runs a handler; a throw is logged and answered with `fallback`, so one bad request never kills the server. */
 function guarded<T>(what: string, fallback: T, run: () => T): T {
@@ -36,29 +51,13 @@ function guarded<T>(what: string, fallback: T, run: () => T): T {
   }
 }
 
-function diagnosticsOf(doc: TextDocument): LspDiagnostic[] {
-  try {
-    const analysis = cache.analysisOf(doc, settings.asm.dialect);
-    return toLspDiagnostics(analysis.diagnostics, soleSectionLocator(analysis));
-  } catch (err) {
-    return toLspDiagnostics([internalErrorDiagnostic(err, 'converting diagnostics', logError)]);
-  }
-}
-
-function publishDiagnostics(uri: string): void {
-  const doc = documents.get(uri);
-  if (!doc) return;
-  publishedVersion.set(uri, doc.version);
-  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnosticsOf(doc) });
-}
-
 async function refreshSettings(pushed?: unknown): Promise<void> {
   if (canPullConfiguration) {
     settings = parseSettings(await connection.workspace.getConfiguration('ebpf'));
   } else if (pushed !== undefined) {
     settings = parseSettings(pushed);
   }
-  for (const doc of documents.all()) publishDiagnostics(doc.uri);
+  for (const doc of documents.all()) analyzer.analyzeNow(doc, true);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -67,9 +66,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   settings = parseSettings((params.initializationOptions as { ebpf?: unknown } | undefined)?.ebpf);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['%'] },
+      codeLensProvider: { resolveProvider: false },
+      documentSymbolProvider: true,
     },
     serverInfo: { name: 'ebpf-workbench-server' },
   };
@@ -86,38 +87,58 @@ connection.onDidChangeConfiguration((change) => {
   void refreshSettings(pushed).catch((err: unknown) => logError(`could not read settings: ${String(err)}`));
 });
 
-documents.onDidOpen((e) => publishDiagnostics(e.document.uri));
-
-documents.onDidChangeContent((e) => {
-  const uri = e.document.uri;
-  if (publishedVersion.get(uri) === e.document.version) return;
-  debouncer.schedule(uri, settings.asm.debounceMs, () => publishDiagnostics(uri));
-});
+documents.onDidOpen((e) => guarded('open', undefined, () => analyzer.analyzeNow(e.document)));
+documents.onDidChangeContent((e) => guarded('change', undefined, () => analyzer.changed(e.document, () => documents.get(e.document.uri))));
+documents.onDidSave((e) => guarded('save', undefined, () => analyzer.analyzeNow(e.document)));
 
 documents.onDidClose((e) => {
   const uri = e.document.uri;
-  debouncer.cancel(uri);
-  cache.forget(uri);
-  publishedVersion.delete(uri);
-  void connection.sendDiagnostics({ uri, diagnostics: [] });
+  const hadResults = analyzer.resultsOf(uri) !== undefined;
+  analyzer.closed(uri);
+  if (hadResults) void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
+
+function hoverAt(doc: TextDocument, position: { line: number; character: number }): Hover | null {
+  const kind = analyzer.kindOf(doc);
+  const verified = analyzer.resultsOf(doc.uri)?.verify;
+  if (kind === 'c') return cHover(verified, doc.getText(), position) ?? null;
+  if (kind !== 'asm') return null;
+  const analysis = analyzer.asmAnalysis(doc);
+  const hover = asmHover(analysis, doc.getText(), position);
+  const ref = insnAtLine(analysis, position.line);
+  const states = ref && asmStateMarkdown(verified, ref.section.name, ref.slot);
+  if (!hover || !states || hover.contents === null || typeof hover.contents !== 'object' || !('kind' in hover.contents)) return hover ?? null;
+  return { ...hover, contents: { kind: MarkupKind.Markdown, value: `${hover.contents.value}\n\n${states}` } };
+}
 
 connection.onHover((params) => guarded('hover', null, () => {
   const doc = documents.get(params.textDocument.uri);
-  if (!doc) return null;
-  const analysis = cache.analysisOf(doc, settings.asm.dialect);
-  return asmHover(analysis, doc.getText(), params.position) ?? null;
+  return doc ? hoverAt(doc, params.position) : null;
 }));
 
 connection.onCompletion((params) => guarded('completion', [], () => {
   const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  return asmCompletions(doc.getText(), params.position, cache.analysisOf(doc, settings.asm.dialect).dialect);
+  if (!doc || analyzer.kindOf(doc) !== 'asm') return [];
+  return asmCompletions(doc.getText(), params.position, analyzer.asmAnalysis(doc).dialect);
 }));
 
-connection.onShutdown(() => debouncer.cancelAll());
+connection.onCodeLens((params) => guarded('codeLens', [], () => programLenses(analyzer.resultsOf(params.textDocument.uri)?.verify)));
+
+connection.onDocumentSymbol((params) => guarded('documentSymbol', [], () => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const kind = analyzer.kindOf(doc);
+  if (kind === 'asm') return asmSymbols(analyzer.asmAnalysis(doc), doc.getText());
+  return kind === 'c' ? cSymbols(doc.getText()) : [];
+}));
+
+connection.onShutdown(() => {
+  analyzer.dispose();
+  pool.dispose();
+});
 
 process.on('uncaughtException', (err) => logError(`uncaught exception: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => logError(`unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
 
 documents.listen(connection);
 connection.listen();

@@ -11,11 +11,29 @@ export interface ServerSettings {
     /** Milliseconds to wait after the last edit before re-analysing a document. */
     debounceMs: number;
     dialect: AsmDialectSetting;
+    /** Program type for code sections whose name gives none (`.text`); empty: warn instead. */
+    programType: string;
+  };
+  c: {
+    /** clang to run; empty: the newest clang on PATH. */
+    clangPath: string;
+    extraArgs: string[];
+    includePaths: string[];
+    /** Globs of C files the server compiles and verifies (besides any that include bpf_helpers.h or use SEC(). */
+    files: string[];
+    /** Milliseconds of quiet typing before the unsaved buffer is compiled. */
+    debounceMs: number;
+  };
+  verifier: {
+    /** Run our verifier on assembly and C documents. */
+    enabled: boolean;
   };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
-  asm: { debounceMs: 200, dialect: 'auto' },
+  asm: { debounceMs: 200, dialect: 'auto', programType: '' },
+  c: { clangPath: '', extraArgs: [], includePaths: [], files: ['**/*.bpf.c'], debounceMs: 500 },
+  verifier: { enabled: true },
 };
 
 /** Edits faster than this are not worth waiting for; longer than this feels broken. */
@@ -27,8 +45,8 @@ function field(obj: unknown, key: string): unknown {
   return typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
-function debounceMs(raw: unknown): number {
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return DEFAULT_SETTINGS.asm.debounceMs;
+function debounceMs(raw: unknown, fallback: number): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return fallback;
   return Math.min(DEBOUNCE_RANGE_MS.max, Math.max(DEBOUNCE_RANGE_MS.min, Math.round(raw)));
 }
 
@@ -36,16 +54,36 @@ function dialect(raw: unknown): AsmDialectSetting {
   return DIALECTS.find((d) => d === raw) ?? DEFAULT_SETTINGS.asm.dialect;
 }
 
+function text(raw: unknown, fallback: string): string {
+  return typeof raw === 'string' ? raw.trim() : fallback;
+}
+
+function strings(raw: unknown, fallback: string[]): string[] {
+  return Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string' && s.length > 0) : fallback;
+}
+
 /**
- * Reads the `ebpf` settings object (`{asm: {debounceMs, dialect}}`), as VS Code
- * sends it; anything missing or of the wrong type falls back to its default.
+ * Reads the `ebpf` settings object (`{asm: {…}, c: {…}, verifier: {…}}`), as
+ * VS Code sends it; anything missing or of the wrong type falls back to its default.
  */
 export function parseSettings(raw: unknown): ServerSettings {
   const asm = field(raw, 'asm');
+  const c = field(raw, 'c');
+  const verifier = field(raw, 'verifier');
+  const defaults = DEFAULT_SETTINGS;
   return {
     asm: {
-      debounceMs: debounceMs(field(asm, 'debounceMs')),
+      debounceMs: debounceMs(field(asm, 'debounceMs'), defaults.asm.debounceMs),
       dialect: dialect(field(asm, 'dialect')),
+      programType: text(field(asm, 'programType'), defaults.asm.programType),
     },
+    c: {
+      clangPath: text(field(c, 'clangPath'), defaults.c.clangPath),
+      extraArgs: strings(field(c, 'extraArgs'), defaults.c.extraArgs),
+      includePaths: strings(field(c, 'includePaths'), defaults.c.includePaths),
+      files: strings(field(c, 'files'), defaults.c.files),
+      debounceMs: debounceMs(field(c, 'debounceMs'), defaults.c.debounceMs),
+    },
+    verifier: { enabled: typeof field(verifier, 'enabled') === 'boolean' ? field(verifier, 'enabled') as boolean : defaults.verifier.enabled },
   };
 }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEBOUNCE_RANGE_MS, DEFAULT_SETTINGS, parseSettings } from '../../server/src/settings';
 
-const CASES: [string, unknown, { debounceMs: number; dialect: string }][] = [
+type AsmExpect = { debounceMs: number; dialect: string };
+const CASES: [string, unknown, AsmExpect][] = [
   ['undefined', undefined, { debounceMs: 200, dialect: 'auto' }],
   ['null', null, { debounceMs: 200, dialect: 'auto' }],
   ['empty object', {}, { debounceMs: 200, dialect: 'auto' }],
@@ -21,10 +22,22 @@ const CASES: [string, unknown, { debounceMs: number; dialect: string }][] = [
 
 for (const [name, raw, expected] of CASES) {
   test(`parseSettings: ${name}`, () => {
-    assert.deepEqual(parseSettings(raw), { asm: expected });
+    assert.deepEqual(parseSettings(raw).asm, { ...expected, programType: '' });
   });
 }
 
 test('defaults are what parseSettings gives for nothing', () => {
   assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);
+});
+
+test('C and verifier settings: values kept, wrong types fall back, empty strings dropped from lists', () => {
+  const parsed = parseSettings({
+    asm: { programType: ' xdp ' },
+    c: { clangPath: '/opt/clang', extraArgs: ['-DX=1', 3, ''], includePaths: 'not a list', files: ['**/*.c'], debounceMs: 9000 },
+    verifier: { enabled: false },
+  });
+  assert.deepEqual(parsed.asm.programType, 'xdp');
+  assert.deepEqual(parsed.c, { clangPath: '/opt/clang', extraArgs: ['-DX=1'], includePaths: [], files: ['**/*.c'], debounceMs: DEBOUNCE_RANGE_MS.max });
+  assert.equal(parsed.verifier.enabled, false);
+  assert.deepEqual(parseSettings({ verifier: { enabled: 'no' } }).verifier, DEFAULT_SETTINGS.verifier);
 });
