@@ -14,7 +14,11 @@ export interface CtxYield {
   maybeNull?: boolean;
 }
 
-export type CtxAccess = { ok: true; yields?: CtxYield } | { ok: false };
+/**
+ * A valid access (and what a load yields), or an invalid one. `notModelled`: the kernel
+ * allows the access but what it yields (e.g. a BTF object pointer) is beyond this verifier.
+ */
+export type CtxAccess = { ok: true; yields?: CtxYield } | { ok: false; notModelled?: string };
 
 export interface CtxAccessQuery {
   off: number;

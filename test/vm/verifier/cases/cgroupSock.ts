@@ -3,7 +3,9 @@
 // may write, what a pointer field yields, what the expected attach type
 // unlocks) and each return range, both ways. `expect` is what the live kernel
 // (Linux 6.18, as root) said when the case was loaded with bpftool; a case's
-// section sets the expected attach type as libbpf does.
+// section sets the expected attach type as libbpf does. (netfilter is not
+// here: the bpftool on the test machines cannot name its section; the kernel
+// selftests verifier_netfilter_*.c cover it.)
 
 import type { VerifierCase } from '../verifierCases';
 

@@ -28,6 +28,9 @@ const ACCESSES: [ProgTypeName, string, CtxAccess][] = [
   ['flow_dissector', 'r4@144', NO],
   ['flow_dissector', 'r4@0', NO],
   ['flow_dissector', 'w4@76', NO],
+  ['netfilter', 'r4@0', NO],
+  ['netfilter', 'r8@16', NO],
+  ['netfilter', 'w8@8', NO],
 ];
 
 for (const [type, access, expect] of ACCESSES) {
@@ -36,8 +39,20 @@ for (const [type, access, expect] of ACCESSES) {
   });
 }
 
-test('stack hooks: only lwt_xmit may write the packet; none has a return range', () => {
-  const writers = Object.entries(STACK_HOOK_PROG_TYPES).filter(([, r]) => !r!.packetReadOnly).map(([t]) => t);
+test('stack hooks: lwt_xmit may write the packet, the other packet hooks only read it', () => {
+  const writers = Object.entries(STACK_HOOK_PROG_TYPES).filter(([t, r]) => t !== 'netfilter' && !r!.packetReadOnly).map(([t]) => t);
   assert.deepEqual(writers, ['lwt_xmit']);
-  for (const rules of Object.values(STACK_HOOK_PROG_TYPES)) assert.equal(rules!.returnRange, undefined);
+});
+
+test('stack hooks: only netfilter has a return range, [NF_DROP, NF_ACCEPT]', () => {
+  const ranged = Object.entries(STACK_HOOK_PROG_TYPES).filter(([, r]) => r!.returnRange).map(([t, r]) => [t, r!.returnRange!()]);
+  assert.deepEqual(ranged, [['netfilter', { min: 0, max: 1 }]]);
+});
+
+test('netfilter: whole loads of state and skb are valid but yield BTF pointers this verifier does not model', () => {
+  for (const off of [0, 8]) {
+    const res = STACK_HOOK_PROG_TYPES.netfilter!.ctxAccess(parseAccess(`r8@${off}`));
+    assert.equal(res.ok, false);
+    assert.match(!res.ok && res.notModelled ? res.notModelled : '', off === 0 ? /ctx->state/ : /ctx->skb/);
+  }
 });
