@@ -17,7 +17,7 @@ const S64_MIN = -(2n ** 63n);
 const S64_MAX = 2n ** 63n - 1n;
 
 export function checkExit(env: VerifyEnv, st: VerifierState, pc: number): CheckResult {
-  const err = checkReferenceLeak(st, pc) ?? checkRead(st, pc, 0);
+  const err = checkReferenceLeak(st, pc, 'BPF_EXIT instruction in main prog') ?? checkRead(st, pc, 0);
   if (err) return err;
   const range = progTypeRules(env.progType)?.returnRange?.(env.attach);
   return range ? checkReturnRange(st.cur.regs[0], range, pc) : undefined;
