@@ -50,9 +50,9 @@ export function asmSymbols(analysis: AsmAnalysis, text: string): DocumentSymbol[
     if (section.kind !== 'code' || spans.length === 0) continue;
     const first = spans[0].line;
     const last = spans[spans.length - 1].endLine;
-    const children = labels.filter((l) => l.line >= first - 1 && l.line <= last)
-      .map((l) => symbol(l.name, 'label', SymbolKind.Key, lineRange(l.line, l.col, l.col + l.name.length)));
     const name = analysis.object.symbols.find((y) => y.section === section.name && y.offset === 0 && y.kind !== 'object')?.name ?? section.name;
+    const children = labels.filter((l) => l.line >= first - 1 && l.line <= last && l.name !== name)
+      .map((l) => symbol(l.name, 'label', SymbolKind.Key, lineRange(l.line, l.col, l.col + l.name.length)));
     const range: Range = { start: { line: first, character: 0 }, end: { line: last, character: (lines[last] ?? '').length } };
     out.push(symbol(name, `program (${section.name})`, SymbolKind.Function, range, lineRange(first, 0, 0), children));
   }

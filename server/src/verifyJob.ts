@@ -56,6 +56,9 @@ export interface VerifyJobResult {
 
 type Locator = (insnIdx: number) => Span | undefined;
 
+/** Processed instructions up to which a second, fully logged run (states for hovers, the failing path) is made. */
+export const DETAILED_RUN_LIMIT = 200_000;
+
 /** Per-instruction after-states from a level-2 log: the first `; …` printed for each instruction. */
 function afterStates(log: readonly string[]): Map<number, string> {
   const after = new Map<number, string>();
@@ -68,7 +71,11 @@ function afterStates(log: readonly string[]): Map<number, string> {
 
 function verifyOne(target: VerifyTarget, locate: Locator): ProgramResult {
   const base = { name: target.name, section: target.section, type: target.type, insnCount: target.insns.length, startLine: locate(0)?.line };
-  const outcome = verifyTarget(target, { logLevel: 2, recordStates: true });
+  // The verdict first, without a log; the full log and states (hovers, causes) only when the run was small
+  // enough that keeping them costs little: a program exhausting the budget would hold a million log lines.
+  const quick = verifyTarget(target, { logLevel: 0 });
+  const outcome = quick.kind === 'verified' && quick.report.processedInsns <= DETAILED_RUN_LIMIT
+    ? verifyTarget(target, { logLevel: 2, recordStates: true }) : quick;
   if (outcome.kind === 'unsupported') {
     return { ...base, outcome: 'unsupported', reason: outcome.reason, causes: [], processedInsns: 0, totalStates: 0, timeUs: 0, insns: [] };
   }
@@ -86,7 +93,7 @@ function verifyOne(target: VerifyTarget, locate: Locator): ProgramResult {
     causes: e ? placeCauses(causesOf(e, report.log), locate) : [],
     processedInsns: report.processedInsns,
     totalStates: report.totalStates,
-    timeUs: outcome.timeUs,
+    timeUs: quick.kind === 'verified' ? quick.timeUs : outcome.timeUs,
     insns,
   };
 }

@@ -194,8 +194,28 @@ export interface ClangMessage {
   includedFrom?: number;
 }
 
-const MESSAGE = /^(.+?):(\d+):(\d+):(?:\{(\d+):(\d+)-(\d+):(\d+)\}(?:\{[^}]*\})*:)? (fatal error|error|warning|note|remark): (.*?)(?: \[(-W[^\],]+)[^\]]*\])?$/;
+const MESSAGE = /^(.+?):(\d+):(\d+):((?:\{\d+:\d+-\d+:\d+\})*):? ?(fatal error|error|warning|note|remark): (.*?)(?: \[(-W[^\],]+)[^\]]*\])?$/;
+const RANGE = /\{(\d+):(\d+)-(\d+):(\d+)\}/g;
 const INCLUDED_FROM = /^In file included from (.+?):(\d+):/;
+
+const before = (l1: number, c1: number, l2: number, c2: number): boolean => l1 < l2 || (l1 === l2 && c1 < c2);
+
+/** The caret position grown to cover every source range clang printed (`{2:3-2:6}{2:9-2:10}`, ends exclusive). */
+function widenToRanges(msg: ClangMessage, ranges: string): void {
+  for (const r of ranges.matchAll(RANGE)) {
+    const [sl, sc, el, ec] = [Number(r[1]), Number(r[2]), Number(r[3]), Number(r[4])];
+    if (before(sl, sc, msg.line, msg.column)) {
+      msg.endLine ??= msg.line;
+      msg.endColumn ??= msg.column;
+      msg.line = sl;
+      msg.column = sc;
+    }
+    if (msg.endLine === undefined || before(msg.endLine, msg.endColumn ?? 0, el, ec)) {
+      msg.endLine = el;
+      msg.endColumn = ec;
+    }
+  }
+}
 
 /** clang's stderr -> messages with positions; `In file included from <stdin>:N` is kept for headers. */
 export function parseClangMessages(stderr: string): ClangMessage[] {
@@ -209,10 +229,10 @@ export function parseClangMessages(stderr: string): ClangMessage[] {
     }
     const m = MESSAGE.exec(line);
     if (!m) continue;
-    const severity = m[8] === 'fatal error' ? 'error' : m[8] as ClangMessage['severity'];
-    const msg: ClangMessage = { file: m[1], line: Number(m[2]), column: Number(m[3]), severity, message: m[9] };
-    if (m[4] !== undefined) Object.assign(msg, { endLine: Number(m[6]), endColumn: Number(m[7]) });
-    if (m[10]) msg.flag = m[10];
+    const severity = m[5] === 'fatal error' ? 'error' : m[5] as ClangMessage['severity'];
+    const msg: ClangMessage = { file: m[1], line: Number(m[2]), column: Number(m[3]), severity, message: m[6] };
+    widenToRanges(msg, m[4]);
+    if (m[7]) msg.flag = m[7];
     if (m[1] !== STDIN_NAME && includedFrom !== undefined) msg.includedFrom = includedFrom;
     if (m[1] === STDIN_NAME) includedFrom = undefined;
     out.push(msg);

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { builtBundle } from '../support/build';
 import {
-  createProtocolConnection, ExitNotification, InitializedNotification, InitializeRequest, LogMessageNotification,
+  createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, DidSaveTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest, LogMessageNotification,
   PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
@@ -56,6 +56,36 @@ export class LspHarness {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
       });
+    }
+  }
+
+  /** didOpen, returning the index in `diagnostics` from which its publish will be. */
+  async open(uri: string, languageId: string, text: string, version = 1): Promise<number> {
+    const from = this.diagnostics.length;
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+    return from;
+  }
+
+  /** A full-text didChange. */
+  async replace(uri: string, version: number, text: string): Promise<number> {
+    const from = this.diagnostics.length;
+    await this.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return from;
+  }
+
+  async save(uri: string): Promise<number> {
+    const from = this.diagnostics.length;
+    await this.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    return from;
+  }
+
+  /** The first publish for `uri` from `from` on whose version is `version`. */
+  async diagnosticsOfVersion(uri: string, version: number, from: number, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (let at = from; ;) {
+      const p = await this.diagnosticsFor(uri, at, Math.max(deadline - Date.now(), 1));
+      if (p.version === version) return p;
+      at = this.diagnostics.indexOf(p) + 1;
     }
   }
 
