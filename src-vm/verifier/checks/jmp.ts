@@ -135,6 +135,7 @@ function syncLinked(st: VerifierState, knownRegno: number): void {
 function refinePointers(fall: VerifierState, jump: VerifierState, i: Insn, cond: Cond, is32: boolean, useX: boolean): void {
   const dst = fall.cur.regs[i.dst];
   const src = useX ? fall.cur.regs[i.src] : undefined;
+  if (src && !is32) inferNotNullWhereEqual(cond === 'jeq' ? jump : cond === 'jne' ? fall : undefined, i, dst, src);
   if (!is32 && (cond === 'jeq' || cond === 'jne') && dst.maybeNull && (!src || isZeroScalar(src))) {
     if (!useX && i.imm !== 0) return;
     const id = dst.id; // read first: marking the fall-through state rewrites `dst` in place
@@ -143,6 +144,14 @@ function refinePointers(fall: VerifierState, jump: VerifierState, i: Insn, cond:
     return;
   }
   if (src && !is32) matchPktPointers(fall, jump, i, cond, dst, src);
+}
+
+/** Two pointers, exactly one maybe NULL: on the path where they are equal it is not NULL either (mark_ptr_not_null_reg). */
+function inferNotNullWhereEqual(eq: VerifierState | undefined, i: Insn, dst: RegState, src: RegState): void {
+  if (!eq || !isPointer(dst) || !isPointer(src) || dst.maybeNull === src.maybeNull) return;
+  const r = eq.cur.regs[src.maybeNull ? i.src : i.dst];
+  r.type = notNullType(r);
+  r.maybeNull = false;
 }
 
 /** mark_ptr_or_null_regs: after a NULL check, every copy of the pointer is either 0 or non-null. */

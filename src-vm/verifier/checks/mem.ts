@@ -20,6 +20,7 @@ import { fls64, toBigSigned } from '../word64';
 import { progTypeRules, type CtxYield } from '../progTypes';
 import { checkRead, checkWrite } from './regCheck';
 import { checkSockAccess } from './sockAccess';
+import { checkSamePointerKind } from './ptrKindAux';
 import { checkTpBufferAccess } from './tpBuffer';
 
 const SIZE_OF: Readonly<Record<number, number>> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
@@ -46,7 +47,9 @@ export function checkLoad(env: VerifyEnv, st: VerifierState, pc: number, i: Insn
   const err = checkRead(st, pc, i.src) ?? checkWrite(pc, i.dst);
   if (err) return err;
   const signExtend = (i.code & 0xe0) === 0x80;
-  return memAccess(env, st, { pc, regno: i.src, off: i.off, size: SIZE_OF[i.code & 0x18], write: false, valueRegno: i.dst, signExtend });
+  const base = st.cur.regs[i.src];
+  return memAccess(env, st, { pc, regno: i.src, off: i.off, size: SIZE_OF[i.code & 0x18], write: false, valueRegno: i.dst, signExtend }) ??
+    checkSamePointerKind(env, pc, base);
 }
 
 /** STX / ST: `*(size *)(rD + off) = rS` or `= imm`. */
@@ -54,10 +57,11 @@ export function checkStore(env: VerifyEnv, st: VerifierState, pc: number, i: Ins
   const isImm = (i.code & 7) === 0x02;
   const err = (isImm ? undefined : checkRead(st, pc, i.src)) ?? checkRead(st, pc, i.dst);
   if (err) return err;
+  const base = st.cur.regs[i.dst];
   return memAccess(env, st, {
     pc, regno: i.dst, off: i.off, size: SIZE_OF[i.code & 0x18], write: true, valueRegno: isImm ? -1 : i.src,
     signExtend: false, imm: isImm ? i.imm : undefined,
-  });
+  }) ?? checkSamePointerKind(env, pc, base);
 }
 
 /** Atomic read-modify-write: a read and a write of the same memory; fetch forms load into src (r0 for cmpxchg). */

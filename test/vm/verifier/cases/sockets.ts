@@ -157,4 +157,22 @@ const ARITH: VerifierCase[] = [
     asm: [...LOOKUP, 'if r0 == 0 goto +3', 'if r0 > 5 goto +0', 'r1 = r0', 'call 86', ...RET0], expect: 'accept' },
 ];
 
-export const SOCKET_CASES: readonly VerifierCase[] = [...REFERENCES, ...DERIVED, ...ACCESS, ...ARITH];
+/** r7 and r0: two sk_fullsock results of skb->sk (r6), r0 already NULL-checked (instructions 0-9). */
+const TWO_FULLSOCKS = [...SKB_SK, 'r6 = r1', 'call 95', 'r7 = r0', 'r1 = r6', 'call 95', 'if r0 == 0 goto +2'];
+/** r1 is a stack pointer on one path and `other` on the second when instruction 10 loads it from fp-16. */
+const fpOrOther = (other: string): string[] => [
+  'r3 = 42', 'r6 = r10', 'r6 += -16', '*(u64 *)(r6 + 0) = r6', 'if r1 == 0 goto +3', 'r2 = r10', 'r2 += -24', '*(u64 *)(r6 + 0) = r2',
+  'if r1 != 0 goto +1', `*(u64 *)(r6 + 0) = ${other}`, 'r1 = *(u64 *)(r6 + 0)', '*(u32 *)(r1 + 8) = r3', ...RET0,
+];
+
+const POINTER_PAIRS: VerifierCase[] = [
+  { name: 'jne_infers_not_null', type: TC, asm: [...TWO_FULLSOCKS, 'if r0 != r7 goto +1', 'r0 = *(u32 *)(r7 + 8)', ...RET0], expect: 'accept' },
+  { name: 'jeq_taken_infers_not_null', type: TC, asm: [...TWO_FULLSOCKS, 'if r0 == r7 goto +2', ...RET0, 'r0 = *(u32 *)(r7 + 8)', ...RET0],
+    expect: 'accept' },
+  { name: 'jne_taken_stays_or_null', type: TC, asm: [...TWO_FULLSOCKS, 'if r0 == r7 goto +1', 'r0 = *(u32 *)(r7 + 8)', ...RET0],
+    expect: rej(11, "R7 invalid mem access 'sock_or_null'") },
+  { name: 'same_insn_fp_and_ctx', type: TC, asm: fpOrOther('r1'), expect: rej(11, 'same insn cannot be used with different pointers') },
+  { name: 'same_insn_fp_and_fp', type: TC, asm: fpOrOther('r6'), expect: 'accept' },
+];
+
+export const SOCKET_CASES: readonly VerifierCase[] = [...REFERENCES, ...DERIVED, ...ACCESS, ...ARITH, ...POINTER_PAIRS];
