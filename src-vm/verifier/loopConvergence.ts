@@ -8,7 +8,7 @@
 // static precision demand (precisionDemand.ts) says a check may need them.
 
 import type { Insn } from '../isa/insn';
-import { computeDemand, type Demand } from './precisionDemand';
+import { computeDemand, type Demand, type DemandTable } from './precisionDemand';
 import { scalarEquals } from './bounds';
 import { unknownScalar, type RegState } from './regState';
 import { isSpilledSlot } from './stackState';
@@ -24,7 +24,7 @@ export interface LoopInfo {
   readonly mayGoto: readonly boolean[];
   /** Calls of sync callback-calling helpers (mark_calls_callback). */
   readonly callsCallback: readonly boolean[];
-  readonly demand: readonly Demand[];
+  readonly demand: DemandTable;
 }
 
 export const isMayGoto = (i: Insn): boolean => i.code === 0xe5;
@@ -75,7 +75,7 @@ function widenReg(old: RegState | undefined, cur: RegState | undefined, demanded
   return scalarEquals(old.s, cur.s) ? undefined : unknownScalar();
 }
 
-function widenFrame(old: FuncState, cur: FuncState, demand: Demand | undefined): void {
+function widenFrame(old: FuncState, cur: FuncState, demand: Demand | undefined, allSlots: boolean): void {
   for (let r = 0; r < 11; r++) {
     const w = widenReg(old.regs[r], cur.regs[r], ((demand?.regs ?? 0x7ff) >> r & 1) === 1);
     if (w) cur.regs[r] = w;
@@ -83,7 +83,7 @@ function widenFrame(old: FuncState, cur: FuncState, demand: Demand | undefined):
   const slots = Math.min(old.stack.allocated, cur.stack.allocated) / 8;
   for (let spi = 0; spi < slots; spi++) {
     if (!isSpilledSlot(old.stack, spi) || !isSpilledSlot(cur.stack, spi)) continue;
-    const demanded = demand ? ((demand.slots >> BigInt(spi)) & 1n) === 1n : true;
+    const demanded = allSlots || !demand || ((demand.slots >> BigInt(spi)) & 1n) === 1n;
     const w = widenReg(old.stack.spills[spi], cur.stack.spills[spi], demanded);
     if (w) cur.stack.spills[spi] = w;
   }
@@ -92,6 +92,6 @@ function widenFrame(old: FuncState, cur: FuncState, demand: Demand | undefined):
 /** widen_imprecise_scalars: scalars of `cur` that differ from `old` and no check may need become unknown. */
 export function widenImpreciseScalars(info: LoopInfo, old: VerifierState, cur: VerifierState): void {
   for (let k = 0; k < cur.frames.length; k++) {
-    widenFrame(old.frames[k], cur.frames[k], info.demand[continuation(cur, k)]);
+    widenFrame(old.frames[k], cur.frames[k], info.demand.at[continuation(cur, k)], info.demand.indirectLoads);
   }
 }

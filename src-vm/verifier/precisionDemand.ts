@@ -6,7 +6,10 @@
 // into a use the kernel marks precise: a conditional jump's operands, a
 // scalar added to or subtracted from a register (pointer arithmetic), a
 // helper's size argument or bpf_loop's count, a returned R0. A superset of
-// the kernel's marks along any one path: it widens less, never more.
+// the kernel's marks along any one path: it widens less, never more. A
+// demanded value loaded through any other pointer than r10 (a callback's
+// context, a caller's stack) makes every spilled slot demanded: the kernel
+// follows such stack accesses, we do not know where they point.
 // Pure: instructions and successor lists in, per-instruction sets out.
 
 import type { Insn } from '../isa/insn';
@@ -93,9 +96,17 @@ function jumpTransfer(i: Insn, d: Demand, callee: Demand | undefined, useX: bool
   return d;
 }
 
+export interface DemandTable {
+  /** Demand before each instruction. */
+  at: Demand[];
+  /** Some demanded value is loaded through a pointer other than r10. */
+  indirectLoads: boolean;
+}
+
 /** Demand before every instruction: a backward fixpoint over the control-flow successors. */
-export function computeDemand(insns: readonly Insn[], successors: readonly (readonly number[])[]): Demand[] {
+export function computeDemand(insns: readonly Insn[], successors: readonly (readonly number[])[]): DemandTable {
   const demand: Demand[] = insns.map(() => ({ regs: 0, slots: 0n }));
+  let indirectLoads = false;
   let changed = true;
   while (changed) {
     changed = false;
@@ -106,6 +117,7 @@ export function computeDemand(insns: readonly Insn[], successors: readonly (read
       const out: Demand = { regs: 0, slots: 0n };
       const afterward = isLocalCall || i.code === 0x18 ? succ.slice(0, 1) : succ; // not into a callee's frame
       for (const s of afterward) { out.regs |= demand[s].regs; out.slots |= demand[s].slots; }
+      if ((i.code & 7) === 0x01 && i.src !== 10 && has(out, i.dst)) indirectLoads = true;
       const next = transfer(i, out, isLocalCall && succ[1] !== undefined ? demand[succ[1]] : undefined);
       if (next.regs !== demand[pc].regs || next.slots !== demand[pc].slots) {
         demand[pc] = next;
@@ -113,5 +125,5 @@ export function computeDemand(insns: readonly Insn[], successors: readonly (read
       }
     }
   }
-  return demand;
+  return { at: demand, indirectLoads };
 }

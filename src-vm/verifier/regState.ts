@@ -58,6 +58,8 @@ export class RegState {
   linkDelta?: number;
   link32 = false;
   precise = false;
+  /** PTR_TO_FUNC: the first instruction of the subprogram it points to. */
+  subprogno = 0;
 }
 
 export function regClone(r: RegState): RegState {
@@ -70,6 +72,7 @@ export function regCopyInto(out: RegState, r: RegState): RegState {
   out.type = r.type; out.maybeNull = r.maybeNull; out.off = r.off; scalarCopy(out.s, r.s);
   out.id = r.id; out.refObjId = r.refObjId; out.range = r.range; out.map = r.map; out.memSize = r.memSize;
   out.ringbuf = r.ringbuf; out.frameno = r.frameno; out.linkDelta = r.linkDelta; out.link32 = r.link32; out.precise = r.precise;
+  out.subprogno = r.subprogno;
   return out;
 }
 
@@ -169,5 +172,5 @@ function pointerParts(r: RegState): string[] {
 export function regEquals(a: RegState, b: RegState): boolean {
   return a.type === b.type && a.maybeNull === b.maybeNull && a.off === b.off && a.id === b.id &&
     a.refObjId === b.refObjId && a.range === b.range && a.map === b.map && a.memSize === b.memSize && a.ringbuf === b.ringbuf &&
-    a.frameno === b.frameno && a.linkDelta === b.linkDelta && a.link32 === b.link32 && scalarEquals(a.s, b.s);
+    a.frameno === b.frameno && a.subprogno === b.subprogno && a.linkDelta === b.linkDelta && a.link32 === b.link32 && scalarEquals(a.s, b.s);
 }

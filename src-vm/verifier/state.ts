@@ -140,7 +140,7 @@ function regSafe(old: RegState, cur: RegState, ids: IdMap): boolean {
     return scalarWithin(old, cur) && ids.check(old.id, cur.id) && old.linkDelta === cur.linkDelta;
   }
   if (old.maybeNull !== cur.maybeNull || old.off !== cur.off || old.map !== cur.map || old.memSize !== cur.memSize ||
-    old.frameno !== cur.frameno || old.refObjId !== cur.refObjId) return false;
+    old.frameno !== cur.frameno || old.refObjId !== cur.refObjId || old.subprogno !== cur.subprogno) return false;
   if ((old.type === 'pkt' || old.type === 'pkt_meta') && (old.range > cur.range || (old.range < 0) !== (cur.range < 0))) {
     return false;
   }

@@ -22,6 +22,7 @@ import { checkExit } from './checks/exit';
 import { checkCondJump } from './checks/jmp';
 import { checkLdAbs } from './checks/ldAbs';
 import { checkMayGoto } from './checks/mayGoto';
+import { returnFromCallback } from './checks/callbacks';
 import { type LoopInfo, loopInfo, onPathVerdict } from './loopConvergence';
 import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/subprogCall';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
@@ -230,6 +231,7 @@ class Explorer {
     if (err) return err;
     const regs = st.cur.regs;
     if (i.src === 0) { regs[i.dst] = constScalar(lddwImm64(this.program.insns, pc)); return undefined; }
+    if (i.src === 4) { regs[i.dst] = pointerReg('func'); regs[i.dst].subprogno = pc + 1 + i.imm; return undefined; } // BPF_PSEUDO_FUNC
     // BPF_PSEUDO_MAP_FD / _VALUE (1, 2) and the loader's fd-less BPF_PSEUDO_MAP_IDX / _IDX_VALUE (5, 6).
     const isValue = i.src === 2 || i.src === 6;
     const map = this.env.maps[i.imm];
@@ -245,7 +247,7 @@ class Explorer {
     if (op === 0x90) { // exit
       this.recordStackDepths(st);
       if (st.frames.length > 1) {
-        const back = returnFromSubprog(st, pc);
+        const back = st.cur.callback ? returnFromCallback(this.loops, st, pc) : returnFromSubprog(st, pc);
         if (!(back instanceof VerifierError)) this.log.insn(pc, undefined, []);
         return back;
       }

@@ -15,6 +15,7 @@ import { byteIndex, growStack, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
+import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
 import { checkSockArg, isSockArgKind, lookupAcquires, sockReturn } from './sockHelpers';
@@ -23,7 +24,7 @@ import { checkSockArg, isSockArgKind, lookupAcquires, sockReturn } from './sockH
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
 const MEM_OK = new Set(['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem']);
 
-interface CallMeta {
+interface CallMeta extends CallbackMeta {
   map?: MapRef;
   /** ARG_CONST_ALLOC_SIZE_OR_ZERO: the size of the memory the helper returns. */
   allocSize?: number;
@@ -56,6 +57,8 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
     const released = releaseReference(st, st.cur.regs[meta.releaseRegno].refObjId);
     if (!released) return reject(pc, 'ref', `func bpf_${row.name}#${id} reference has not been acquired before`);
   }
+  const cbErr = pushCallbackCall(env, st, pc, id, meta);
+  if (cbErr) return cbErr;
   if (row.name === 'tail_call') {
     const leak = checkReferenceLeak(st, pc, 'tail_call');
     if (leak) return leak;
@@ -76,6 +79,11 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
   if (maybeNull && reg.type === 'scalar' && isZero(reg)) return undefined;
   if (isPktPointer(reg) && env.progType === 'socket_filter') return reject(pc, 'helper-arg', 'helper access to the packet is not allowed');
   switch (base) {
+    case 'ARG_SCALAR':
+      return reg.type === 'scalar' ? undefined : typeMismatch(pc, regno, reg, ['scalar']);
+    case 'ARG_PTR_TO_FUNC':
+    case 'ARG_PTR_TO_STACK_OR_NULL':
+      return checkCallbackArg(pc, regno, reg, base, meta);
     case 'ARG_CONST_MAP_PTR':
       if (reg.type !== 'map_ptr') return typeMismatch(pc, regno, reg, ['map_ptr']);
       meta.map = reg.map;
