@@ -87,7 +87,7 @@ connection.onDidChangeConfiguration((change) => {
   void refreshSettings(pushed).catch((err: unknown) => logError(`could not read settings: ${String(err)}`));
 });
 
-documents.onDidOpen((e) => guarded('open', undefined, () => analyzer.analyzeNow(e.document)));
+documents.onDidOpen((e) => guarded('open', undefined, () => analyzer.analyzeNow(e.document, true)));
 documents.onDidChangeContent((e) => guarded('change', undefined, () => analyzer.changed(e.document, () => documents.get(e.document.uri))));
 documents.onDidSave((e) => guarded('save', undefined, () => analyzer.analyzeNow(e.document)));
 

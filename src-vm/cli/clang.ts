@@ -166,7 +166,9 @@ export function compileCBuffer(clang: string, file: string, source: string, opts
       }
       done({ ...r, bytes });
     };
-    const child = spawn(clang, [...clangArgs(file, opts), '-x', 'c', '-c', '-', '-o', out], { cwd: dirname(file), signal });
+    // The document's directory may not exist (an untitled buffer, a remote file): quote includes then search only -I paths.
+    const cwd = existsSync(dirname(file)) ? dirname(file) : dir;
+    const child = spawn(clang, [...clangArgs(file, opts), '-x', 'c', '-c', '-', '-o', out], { cwd, signal });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.stdin.on('error', () => { /* clang exited before reading all input: its status says why */ });
