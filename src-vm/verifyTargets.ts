@@ -17,6 +17,7 @@ import { VERIFIABLE_TYPES } from './verifier/progTypes';
 export { VERIFIABLE_TYPES };
 import type { MapRef } from './verifier/regState';
 import { verifyProgram, type VerifierOptions, type VerifierReport } from './verifier/verify';
+import { mapValueFields } from './verifier/mapValueFields';
 
 
 export interface VerifyTarget {
@@ -26,6 +27,8 @@ export interface VerifyTarget {
   type?: string;
   /** libbpf's expected attach type for the section, when it has one. */
   attach?: AttachTypeName;
+  /** The section loads the program with BPF_F_SLEEPABLE. */
+  sleepable?: boolean;
   insns: readonly Insn[];
   maps: MapRef[];
   license?: string;
@@ -43,10 +46,13 @@ function isVerifiable(type: string | undefined): type is ProgType {
 function targetOfProgram(obj: LoadedObject, p: LoadedProgram, typeOverride?: string): VerifyTarget {
   const maps = obj.maps.map((m) => ({
     name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    readOnly: m.readOnly, initialValue: m.initialValue,
+    readOnly: m.readOnly, initialValue: m.initialValue, valueFields: mapValueFields(obj.btf, m.valueTypeId),
   }));
   const lineTable = p.lineInfo.length > 0 ? buildLineTable(p.lineInfo, p.insns.length).value : undefined;
-  return { name: p.name, section: p.section, type: typeOverride ?? p.type, attach: typeOverride ? undefined : p.expectedAttachType, insns: p.insns, maps, license: obj.license, lineTable };
+  return {
+    name: p.name, section: p.section, type: typeOverride ?? p.type, attach: typeOverride ? undefined : p.expectedAttachType,
+    sleepable: typeOverride ? undefined : p.flags?.sleepable, insns: p.insns, maps, license: obj.license, lineTable,
+  };
 }
 
 export function targetsOfObject(obj: LoadedObject, typeOverride?: string): VerifyTarget[] {
@@ -60,11 +66,12 @@ export function targetsOfAsm(obj: AsmObject, typeOverride?: string): { targets: 
     const rule = matchSection(s.name).rule;
     const type = typeOverride ?? rule?.progType;
     const attach = typeOverride ? undefined : rule?.expectedAttachType;
+    const sleepable = typeOverride ? undefined : rule?.flags.sleepable;
     if (!type) {
       diagnostics.push({ severity: 'warning', code: 'verify/no-type', message: `section ${s.name}: no program type (use '.section xdp' or another libbpf section name, or --type)` });
     }
     const name = obj.symbols.find((y) => y.section === s.name && y.offset === 0 && y.kind !== 'object')?.name ?? s.name;
-    return { name, section: s.name, type, attach, insns: s.insns, maps: [], license: 'GPL' };
+    return { name, section: s.name, type, attach, sleepable, insns: s.insns, maps: [], license: 'GPL' };
   });
   return { targets, diagnostics };
 }
@@ -74,6 +81,8 @@ export function verifyTarget(target: VerifyTarget, opts: VerifierOptions = {}): 
     return { kind: 'unsupported', reason: `program type ${target.type ?? '(none)'} is not modelled by our verifier yet (${VERIFIABLE_TYPES.join(', ')} are)` };
   }
   const start = performance.now();
-  const report = verifyProgram({ insns: target.insns, type: target.type, attach: target.attach, maps: target.maps, license: target.license, lineTable: target.lineTable }, opts);
+  const report = verifyProgram({
+    insns: target.insns, type: target.type, attach: target.attach, sleepable: target.sleepable, maps: target.maps, license: target.license, lineTable: target.lineTable,
+  }, opts);
   return { kind: 'verified', report, timeUs: Math.round((performance.now() - start) * 1000) };
 }

@@ -15,6 +15,8 @@ export interface VerifyEnv {
   readonly progType: ProgType;
   /** The expected attach type, where the program type's rules depend on it. */
   readonly attach?: AttachTypeName;
+  /** Loaded with BPF_F_SLEEPABLE (syscall programs always are): may call helpers that sleep, fewer map types. */
+  readonly sleepable?: boolean;
   /** Maps by the value an `r1 = map[...]` lddw carries (index into the object's map list). */
   readonly maps: readonly MapRef[];
   /** The kernel's env->id_gen. */

@@ -9,6 +9,7 @@ import { markKnown, markUnknown, Scalar, scalarConst, scalarCopy, scalarEquals }
 import { formatScalar, formatScalarRanges, formatSnum, formatTnum, formatUnum } from './scalarPrint';
 import { tnumIsConst, tnumIsUnknown } from './tnum';
 import { toBigSigned } from './word64';
+import type { MapValueField } from './mapValueFields';
 
 export type RegType =
   | 'not_init' | 'scalar' | 'ctx' | 'map_ptr' | 'map_value' | 'map_key' | 'stack' | 'pkt' | 'pkt_end' | 'pkt_meta'
@@ -23,6 +24,8 @@ export interface MapRef {
   keySize: number;
   valueSize: number;
   maxEntries: number;
+  /** Special fields of the value (spin lock, timer, …) found in its BTF. */
+  valueFields?: readonly MapValueField[];
   /** Frozen for programs (BPF_F_RDONLY_PROG, e.g. `.rodata`): stores are refused, loads read `initialValue`. */
   readOnly?: boolean;
   initialValue?: Uint8Array;

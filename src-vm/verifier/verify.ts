@@ -26,6 +26,7 @@ import { returnFromCallback } from './checks/callbacks';
 import { type LoopInfo, loopInfo, onPathVerdict } from './loopConvergence';
 import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/subprogCall';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
+import { checkMapProgCompat } from './mapProgCompat';
 import { checkWrite } from './checks/regCheck';
 
 export const INSN_LIMIT = 1_000_000;
@@ -40,6 +41,8 @@ export interface VerifierProgram {
   lineTable?: LineTable;
   /** The object's license string: GPL-only helpers need a GPL-compatible one. */
   license?: string;
+  /** Loaded with BPF_F_SLEEPABLE (the section name says so); syscall programs are regardless. */
+  sleepable?: boolean;
 }
 
 export interface VerifierOptions {
@@ -101,7 +104,7 @@ class Explorer {
     subprogCount: number, private readonly liveRegs: Uint16Array, private readonly loops: LoopInfo,
   ) {
     this.stackDepths = new Array<number>(subprogCount).fill(0);
-    this.env = { insns: program.insns, progType: program.type, attach: program.attach, maps: program.maps ?? [], idGen: 0, forks: [] };
+    this.env = { insns: program.insns, progType: program.type, attach: program.attach, sleepable: isSleepable(program), maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
     this.prunePoints = prunePoints;
     if (opts.recordStates) this.statesAt = new Map();
@@ -298,11 +301,12 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
   const live = computeLiveRegs(program.insns, cfg.successors);
   const loops = loopInfo(program.insns, cfg.successors, cfg.prunePoints);
   const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1), live, loops);
-  const err = cfg.errors.length > 0
-    ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message)
-    : explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);
+  // Before any instruction is explored: the maps the program names (resolve_pseudo_ldimm64), then check_cfg.
+  const early = checkMapProgCompat(program.insns, program.maps ?? [], program.type, isSleepable(program)) ??
+    (cfg.errors.length > 0 ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message) : undefined);
+  const err = early ?? explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);
   if (err) {
-    if (cfg.errors.length > 0) explorer.log.lines.push(err.message, ...err.trail);
+    if (early) explorer.log.lines.push(err.message, ...err.trail);
     else explorer.log.error(err.insnIdx, err.message, err.trail);
   }
   const stats = { processed: Math.min(explorer.processed, INSN_LIMIT + 1), maxStatesPerInsn: explorer.maxStatesPerInsn, totalStates: explorer.totalStates, peakStates: explorer.peakStates };
@@ -318,6 +322,10 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
     stackDepth: explorer.stackDepths,
     statesAt: explorer.statesAt,
   };
+}
+
+function isSleepable(program: VerifierProgram): boolean {
+  return program.sleepable ?? program.type === 'syscall';
 }
 
 function errorReport(err: VerifierError, lineTable?: LineTable): VerifierErrorReport {

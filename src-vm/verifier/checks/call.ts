@@ -19,6 +19,7 @@ import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbac
 import { checkCtxPtrOff } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
 import { checkSockArg, isSockArgKind, lookupAcquires, sockReturn } from './sockHelpers';
+import { checkMapFuncCompat } from '../mapFuncCompat';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
@@ -48,6 +49,7 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   const proto = helperProtoFor(row, env.progType);
   if (!proto) return reject(pc, 'helper', `program of this type cannot use helper bpf_${row.name}#${id}`);
   if (proto.gplOnly && !gpl) return reject(pc, 'helper', 'cannot call GPL-restricted function from non-GPL compatible program');
+  if (proto.mightSleep && !env.sleepable) return reject(pc, 'helper', 'helper call might sleep in a non-sleepable prog');
   const meta: CallMeta = {};
   for (let k = 0; k < proto.argTypes.length; k++) {
     const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
@@ -63,6 +65,8 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
     const leak = checkReferenceLeak(st, pc, 'tail_call');
     if (leak) return leak;
   }
+  const compat = checkMapFuncCompat({ pc, map: meta.map, helper: row.name, helperId: id, prog: env.progType, attach: env.attach });
+  if (compat) return compat;
   return setReturn(env, st, pc, proto, meta, row.name);
 }
 

@@ -53,7 +53,8 @@ export function caseObject(c: VerifierCase): Uint8Array {
 }
 
 export function verifyCase(c: VerifierCase): VerifierReport {
-  return verifyProgram({ insns: caseInsns(c), type: c.type, attach: caseAttach(c), license: c.license ?? 'GPL' }, { logLevel: 2 });
+  const sleepable = matchSection(caseSection(c)).rule?.flags.sleepable;
+  return verifyProgram({ insns: caseInsns(c), type: c.type, attach: caseAttach(c), sleepable, license: c.license ?? 'GPL' }, { logLevel: 2 });
 }
 
 export type Outcome = 'accept' | { insn: number; message: string };
