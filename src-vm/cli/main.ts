@@ -10,6 +10,7 @@ import { conformanceCommand } from './conformanceCommand';
 import { disasmCommand, type OutputDialect } from './disasmCommand';
 import { CliError, EXIT, type CliIo, type ExitCode } from './io';
 import { runCommand } from './runCommand';
+import { REMOTE_USAGE } from './remoteArgs';
 import { verifyCommand } from './verifyCommand';
 import type { LogLevel } from '../verifier/log';
 
@@ -100,7 +101,7 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 export function usage(): string {
-  return ['usage: ebpf-workbench COMMAND ...', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+  return ['usage: ebpf-workbench COMMAND ...', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), `  ${REMOTE_USAGE}`].join('\n');
 }
 
 function dispatch(io: CliIo, argv: string[]): ExitCode {
@@ -113,6 +114,8 @@ function dispatch(io: CliIo, argv: string[]): ExitCode {
     io.out(usage());
     return EXIT.OK;
   }
+  // Async and ssh2-backed: src-vm/cli.ts hands `remote` to client/src/remote before this table is consulted.
+  if (name === 'remote') throw new CliError(EXIT.USAGE, 'remote: only the node entry point (out/cli.js) can reach a remote host');
   const command = COMMANDS[name];
   if (!command) throw new CliError(EXIT.USAGE, `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
   let parsed: { values: Values; positionals: string[] };
