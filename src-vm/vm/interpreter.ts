@@ -7,11 +7,12 @@
 
 import type { Insn } from '../isa/insn';
 import { FRAME_POINTER } from '../isa/opcodes';
+import { helperById } from '../isa/helpers.generated';
 import type { HelperTable } from './helpers';
 import { CONFORMANCE_HELPERS } from './helpers';
 import * as I from './int64';
 import { Memory, REGION_LO_BASE, regionAddress, type MemoryAccess, type Region } from './memory';
-import { execAtomic, execLdPacket } from './interpreterOps';
+import { execAtomic, execFieldLoad, execFieldStore, execLdPacket } from './interpreterOps';
 
 export const DEFAULT_BUDGET = 1_000_000;
 export const STACK_SIZE = 512;
@@ -35,7 +36,16 @@ export interface VmOptions {
   /** Most instructions one run may execute in all (default 1,000,000). */
   budget?: number;
   helpers?: HelperTable;
+  /**
+   * Resolves `lddw` with src != 0 (map handles and map values, after the
+   * loader's relocation): the 64-bit value to load, or a sentence saying why
+   * it cannot be. Without it such an lddw stops the run.
+   */
+  resolveLddw?: (src: number, imm: number, nextImm: number, pc: number) => bigint | string;
 }
+
+/** callHelper's answer when a helper switched programs (tail call): the run restarts at the new pc. */
+const PROGRAM_SWITCHED = -2;
 
 export interface CallFrame {
   /** Slot the callee returns to. */
@@ -51,8 +61,15 @@ export class Vm {
   readonly memory = new Memory();
   readonly lo = new Uint32Array(11);
   readonly hi = new Uint32Array(11);
-  readonly length: number;
+  /** The program being run (a tail call replaces it). */
+  insns: readonly Insn[];
+  length: number;
   pc = 0;
+  /** Frames depth at which `exit` ends the run (raised while a helper runs a callback). */
+  private exitDepth = 0;
+  /** Set by switchProgram during a helper call. */
+  private switched = false;
+  private readonly resolveLddw: VmOptions['resolveLddw'];
   /** Instructions executed so far. */
   steps = 0;
   status: VmStatus = 'ready';
@@ -65,16 +82,34 @@ export class Vm {
   /** Regions the legacy packet loads (ldabs/ldind) read, when the program has a packet. */
   packet: Region | undefined;
   mayGotoLeft = MAY_GOTO_LIMIT;
-  private readonly code: Uint8Array;
-  private readonly dst: Uint8Array;
-  private readonly src: Uint8Array;
-  private readonly off: Int16Array;
-  private readonly imm: Int32Array;
-  private readonly breakAt: Uint8Array;
+  private code: Uint8Array;
+  private dst: Uint8Array;
+  private src: Uint8Array;
+  private off: Int16Array;
+  private imm: Int32Array;
+  private breakAt: Uint8Array;
   private breakpointCount = 0;
 
-  constructor(readonly insns: readonly Insn[], options: VmOptions = {}) {
+  constructor(insns: readonly Insn[], options: VmOptions = {}) {
+    this.insns = insns;
+    this.length = 0;
+    this.code = this.dst = this.src = this.breakAt = new Uint8Array(0);
+    this.off = new Int16Array(0);
+    this.imm = new Int32Array(0);
+    this.loadCode(insns);
+    this.resolveLddw = options.resolveLddw;
+    this.budget = options.budget ?? DEFAULT_BUDGET;
+    this.helpers = options.helpers ?? CONFORMANCE_HELPERS;
+    for (let f = 0; f < MAX_FRAMES; f++) {
+      this.stacks.push(this.memory.add(`stack of frame ${f}`, 'stack', new Uint8Array(STACK_SIZE), true));
+    }
+    this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
+  }
+
+  /** Copies `insns` into the typed arrays the hot loop reads (one spare slot past the end). */
+  private loadCode(insns: readonly Insn[]): void {
     const n = insns.length;
+    this.insns = insns;
     this.length = n;
     this.code = new Uint8Array(n + 1);
     this.dst = new Uint8Array(n + 1);
@@ -82,15 +117,49 @@ export class Vm {
     this.off = new Int16Array(n + 1);
     this.imm = new Int32Array(n + 1);
     this.breakAt = new Uint8Array(n + 1);
+    this.breakpointCount = 0;
     insns.forEach((x, i) => {
       this.code[i] = x.code; this.dst[i] = x.dst; this.src[i] = x.src; this.off[i] = x.off; this.imm[i] = x.imm;
     });
-    this.budget = options.budget ?? DEFAULT_BUDGET;
-    this.helpers = options.helpers ?? CONFORMANCE_HELPERS;
-    for (let f = 0; f < MAX_FRAMES; f++) {
-      this.stacks.push(this.memory.add(`stack of frame ${f}`, 'stack', new Uint8Array(STACK_SIZE), true));
-    }
+  }
+
+  /**
+   * A tail call: from a helper, replaces the running program with `insns`
+   * (same memory, same r1; the main frame's stack is reused, as the kernel
+   * does) and continues at its first instruction.
+   */
+  switchProgram(insns: readonly Insn[]): void {
+    this.loadCode(insns);
+    this.frames.length = 0;
     this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
+    this.switched = true;
+  }
+
+  /**
+   * Runs the function at `pc` as a callback of the helper being called
+   * (bpf_loop, for_each_map_elem…) with `args` in r1..r5; returns its r0, or
+   * undefined when the run stopped inside it (fault, budget).
+   */
+  invoke(pc: number, args: readonly bigint[]): bigint | undefined {
+    if (this.frames.length + 1 >= MAX_FRAMES) {
+      this.fail('vm/call-depth', `callback nested too deep: the kernel allows ${MAX_FRAMES} frames`);
+      return undefined;
+    }
+    const callerPc = this.pc;
+    const outerExit = this.exitDepth;
+    this.pushFrame(callerPc + 1);
+    args.forEach((a, i) => this.setReg(i + 1, a));
+    this.exitDepth = this.frames.length;
+    this.pc = pc;
+    let stop = this.run();
+    while (stop === 'breakpoint') stop = this.run();
+    this.exitDepth = outerExit;
+    if (this.status !== 'exited') return undefined;
+    this.status = 'ready';
+    const r0 = this.getReg(0);
+    this.returnFromCall();
+    this.pc = callerPc;
+    return r0;
   }
 
   getReg(r: number): bigint {
@@ -219,14 +288,24 @@ export class Vm {
         case 0xcc: { rl[d] = rl[d] >> rl[src[at]]; rh[d] = 0; break; }
         // ---- loads and stores ----
         case 0x18: {
-          if (src[at] !== 0) { this.pc = at; this.steps += n; return this.unresolvedLddw(at); }
+          if (src[at] !== 0) {
+            this.pc = at;
+            const v = this.resolveLddw ? this.resolveLddw(src[at], imm[at], imm[at + 1], at) : undefined;
+            if (typeof v !== 'bigint') { this.steps += n; return this.unresolvedLddw(at, v); }
+            rl[d] = Number(v & 0xffffffffn); rh[d] = Number(v >> 32n); pc++;
+            break;
+          }
           rl[d] = imm[at]; rh[d] = imm[at + 1]; pc++;
           break;
         }
         case 0x61: case 0x69: case 0x71: case 0x79: case 0x81: case 0x89: case 0x91: {
           const op = code[at]; const s = src[at]; const size = loadSize(op);
           const a = rl[s] + off[at] - REGION_LO_BASE; const r = regions[rh[s]];
-          if (r === undefined || a < 0 || a + size > r.size) { this.pc = at; this.steps += n; return this.memFault(s, off[at], size, false); }
+          if (r === undefined || a < 0 || a + size > r.size) {
+            this.pc = at;
+            if (r?.fields === undefined || !execFieldLoad(this, at, r, a, size)) { this.steps += n; return r?.fields ? 'fault' : this.memFault(s, off[at], size, false); }
+            break;
+          }
           const v = r.view;
           switch (op) {
             case 0x61: rl[d] = v.getUint32(a, true); rh[d] = 0; break;
@@ -242,7 +321,11 @@ export class Vm {
         case 0x62: case 0x6a: case 0x72: case 0x7a: case 0x63: case 0x6b: case 0x73: case 0x7b: {
           const op = code[at]; const size = loadSize(op);
           const a = rl[d] + off[at] - REGION_LO_BASE; const r = regions[rh[d]];
-          if (r === undefined || a < 0 || a + size > r.size || !r.writable) { this.pc = at; this.steps += n; return this.memFault(d, off[at], size, true); }
+          if (r === undefined || a < 0 || a + size > r.size || !r.writable) {
+            this.pc = at;
+            if (r?.fields === undefined || !execFieldStore(this, at, r, a, size)) { this.steps += n; return r?.fields ? 'fault' : this.memFault(d, off[at], size, true); }
+            break;
+          }
           const isReg = (op & 0x07) === 0x03;
           const vl = isReg ? rl[src[at]] : imm[at];
           const v = r.view;
@@ -315,12 +398,15 @@ export class Vm {
         case 0x85: case 0x8d: {
           this.pc = at;
           const next = code[at] === 0x8d ? this.callHelper(this.getReg(d)) : this.call(at);
-          if (next < 0) { this.steps += n; return this.stoppedReason(); }
+          if (next < 0) {
+            this.steps += n;
+            return next === PROGRAM_SWITCHED ? this.run(maxSteps - n) : this.stoppedReason();
+          }
           pc = next;
           break;
         }
         case 0x95: {
-          if (this.frames.length === 0) { this.pc = at; this.steps += n; this.status = 'exited'; return 'exit'; }
+          if (this.frames.length === this.exitDepth) { this.pc = at; this.steps += n; this.status = 'exited'; return 'exit'; }
           pc = this.returnFromCall();
           break;
         }
@@ -342,9 +428,16 @@ export class Vm {
   callHelper(id: bigint): number {
     const at = this.pc;
     const entry = id >= 0n && id <= 0xffffffffn ? this.helpers.get(Number(id)) : undefined;
-    if (!entry) { this.fail('vm/helper', `call to helper ${id}, which this runtime does not provide`); return -1; }
+    if (!entry) {
+      const known = id >= 0n && id <= 0xffffffffn ? helperById(Number(id)) : undefined;
+      const what = known ? `helper ${id} (bpf_${known.name})` : `helper ${id}`;
+      this.fail('vm/helper', `call to ${what}, which this runtime does not emulate`);
+      return -1;
+    }
+    this.switched = false;
     const r0 = entry.impl(this);
     if (this.status !== 'ready') return -1;
+    if (this.switched) { this.switched = false; this.pc = 0; return PROGRAM_SWITCHED; }
     this.setReg(0, r0);
     return at + 1;
   }
@@ -357,13 +450,17 @@ export class Vm {
       this.fail('vm/call-depth', `bpf-to-bpf call nested too deep: the kernel allows ${MAX_FRAMES} frames`);
       return -1;
     }
+    this.pushFrame(at + 1);
+    return at + 1 + this.imm[at];
+  }
+
+  private pushFrame(returnPc: number): void {
     const saved = new Uint32Array(10);
     for (let r = 6; r <= FRAME_POINTER; r++) { saved[(r - 6) * 2] = this.lo[r]; saved[(r - 6) * 2 + 1] = this.hi[r]; }
     const stack = this.stacks[this.frames.length + 1];
     stack.bytes.fill(0);
-    this.frames.push({ returnPc: at + 1, saved, stack });
+    this.frames.push({ returnPc, saved, stack });
     this.setRegAddress(FRAME_POINTER, stack, STACK_SIZE);
-    return at + 1 + this.imm[at];
   }
 
   private returnFromCall(): number {
@@ -380,8 +477,8 @@ export class Vm {
     return this.fail('vm/memory', this.memory.describeFault(access), access);
   }
 
-  private unresolvedLddw(at: number): StopReason {
-    return this.fail('vm/lddw', `lddw with src=${this.src[at]} refers to a map, BTF object or function that was not resolved (load the program from an object file)`);
+  private unresolvedLddw(at: number, why?: string): StopReason {
+    return this.fail('vm/lddw', why ?? `lddw with src=${this.src[at]} refers to a map, BTF object or function that was not resolved (load the program from an object file)`);
   }
 
   private budgetExhausted(): StopReason {

@@ -5,6 +5,7 @@
 
 import { ATOMIC } from '../isa/opcodes';
 import type { Vm } from './interpreter';
+import type { Region } from './memory';
 
 const MASK32 = 0xffffffffn;
 
@@ -69,5 +70,28 @@ export function execLdPacket(vm: Vm, at: number): boolean {
   const o = Number(offset);
   const value = size === 1 ? packet.view.getUint8(o) : size === 2 ? packet.view.getUint16(o) : packet.view.getUint32(o);
   vm.setReg(0, BigInt(value));
+  return true;
+}
+
+/** Sign-extending loads (ldsx): 0x81, 0x89, 0x91. */
+function isSignedLoad(op: number): boolean {
+  return (op & 0xe0) === 0x80;
+}
+
+/** A load from a context region: its field semantics decide the value (the kernel rewrites such loads). */
+export function execFieldLoad(vm: Vm, at: number, region: Region, offset: number, size: number): boolean {
+  const i = vm.insns[at];
+  const got = region.fields!.load(offset, size, isSignedLoad(i.code));
+  if (typeof got === 'string') { vm.fail('vm/ctx', `${region.name}: ${got}`); return false; }
+  vm.setReg(i.dst, got);
+  return true;
+}
+
+/** A store to a context region (register or immediate source). */
+export function execFieldStore(vm: Vm, at: number, region: Region, offset: number, size: number): boolean {
+  const i = vm.insns[at];
+  const value = (i.code & 0x07) === 0x03 ? vm.getReg(i.src) : BigInt.asUintN(64, BigInt(i.imm));
+  const why = region.fields!.store(offset, size, BigInt.asUintN(size * 8, value));
+  if (why !== undefined) { vm.fail('vm/ctx', `${region.name}: ${why}`); return false; }
   return true;
 }

@@ -13,7 +13,19 @@
 /** Low half of the address of a region's first byte. */
 export const REGION_LO_BASE = 0x80000000;
 
-export type RegionKind = 'ctx' | 'packet' | 'stack' | 'map_key' | 'map_value' | 'rodata' | 'mem';
+export type RegionKind = 'ctx' | 'packet' | 'stack' | 'map_key' | 'map_value' | 'map' | 'rodata' | 'mem';
+
+/**
+ * Field semantics for a region whose loads and stores the kernel rewrites
+ * (program contexts: `__sk_buff`, `xdp_md`). Such a region has size 0, so
+ * every access leaves the interpreter's fast path and lands here. `load`
+ * returns the value or a sentence saying why the access is refused; `store`
+ * returns undefined when it took the value, else the sentence.
+ */
+export interface FieldAccess {
+  load(offset: number, size: number, signed: boolean): bigint | string;
+  store(offset: number, size: number, value: bigint): string | undefined;
+}
 
 export interface Region {
   /** High 32 bits of every address in the region. */
@@ -25,6 +37,10 @@ export interface Region {
   /** Bytes the program may touch: [0, size). */
   size: number;
   readonly writable: boolean;
+  /** Set for contexts: accesses go through these field semantics instead of `bytes`. */
+  fields?: FieldAccess;
+  /** Set for map handles (`lddw rX, map`): the index of the map in the run's map list. */
+  mapIndex?: number;
 }
 
 export interface MemoryAccess {

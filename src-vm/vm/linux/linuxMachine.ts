@@ -1,0 +1,155 @@
+// Runs the programs of a loaded object as BPF_PROG_TEST_RUN would: a
+// LinuxMachine owns the object's maps (kept across runs, like kernel maps),
+// the simulated process, clock and CPU, and the records runs emit; `run`
+// builds the program's context for its type (XDP, TC, socket filter,
+// cgroup_skb, kprobe, tracepoints, perf_event) over the given packet and
+// context fields, executes it with the Linux helpers, and returns the return
+// value (named), the packet after, and the records of that run. Pure.
+
+import type { Diagnostic, WithDiagnostics } from '../../diagnostics';
+import type { LoadedObject, LoadedProgram } from '../../elf/loadedObject';
+import { validateProgram } from '../../isa/validate';
+import { DEFAULT_BUDGET, Vm, type VmFault } from '../interpreter';
+import { keyOfIndex } from '../maps/arrayMap';
+import { regionAddress } from '../memory';
+import { SkbContext, SKB_MAX_DATA, type SkbInput } from './contexts/skb';
+import { addTracingContext, tracingContextBytes, type TracingInput } from './contexts/tracing';
+import { ETH_HLEN, XDP_MAX_DATA, XdpContext, type XdpInput } from './contexts/xdp';
+import { linuxHelperTable } from './helpers';
+import { MapMemory } from './mapMemory';
+import { returnName } from './returnCodes';
+import { RunMaps } from './runMaps';
+import { defaultEnv, type MachineState, type OutputRecord, type ProgramContext, type RunState, type SimEnv } from './runState';
+
+export interface ProgRunInput {
+  /** The packet (XDP, TC, socket filter, cgroup_skb). */
+  packet?: Uint8Array;
+  /** Context fields: xdp_md / __sk_buff fields as ctx_in gives them, or tracing inputs. */
+  xdp?: XdpInput;
+  skb?: SkbInput;
+  tracing?: TracingInput;
+  budget?: number;
+}
+
+export interface ProgRunResult {
+  /** r0 as the kernel reports it (u32). */
+  retval: number;
+  retName?: string;
+  packetOut?: Uint8Array;
+  steps: number;
+  fault?: VmFault;
+  /** Set when test_run itself would refuse the input (the program did not run): the errno name and why. */
+  refused?: { errno: string; message: string };
+  records: OutputRecord[];
+  redirect?: RunState['redirect'];
+}
+
+const SKB_TYPES = new Set(['sched_cls', 'sched_act', 'socket_filter', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
+const L2_TYPES = new Set(['sched_cls', 'sched_act']);
+const BPF_PSEUDO_FUNC = 4;
+const BPF_PSEUDO_MAP_IDX = 5;
+const BPF_PSEUDO_MAP_IDX_VALUE = 6;
+
+export interface MachineOptions {
+  env?: Partial<SimEnv>;
+  /** num_possible_cpus (per-CPU map copies); default 1. */
+  nCpus?: number;
+}
+
+export class LinuxMachine {
+  readonly state: MachineState;
+
+  private constructor(readonly object: LoadedObject, state: MachineState) {
+    this.state = state;
+  }
+
+  static create(object: LoadedObject, opts: MachineOptions = {}): WithDiagnostics<LinuxMachine> {
+    const env: SimEnv = { ...defaultEnv(), ...opts.env };
+    const programs = object.programs.map((p) => ({ name: p.name, insns: p.insns }));
+    const ids = new Map(programs.map((p, i) => [p.name, i + 1]));
+    const maps = RunMaps.build(object, { nCpus: opts.nCpus ?? 1, programExists: (id) => id >= 1 && id <= programs.length }, (n) => ids.get(n));
+    const diagnostics: Diagnostic[] = [...maps.diagnostics];
+    for (const p of object.programs) {
+      for (const d of validateProgram(p.insns)) diagnostics.push({ ...d, message: `${p.name}: ${d.message}` });
+    }
+    const state: MachineState = { env, maps: maps.value, records: [], clockReads: 0n, random: env.seed >>> 0 || 1, programs };
+    return { value: new LinuxMachine(object, state), diagnostics };
+  }
+
+  get maps(): RunMaps {
+    return this.state.maps;
+  }
+
+  program(name?: string): LoadedProgram | undefined {
+    return name === undefined ? this.object.programs[0] : this.object.programs.find((p) => p.name === name || p.section === name);
+  }
+
+  /** Runs `program` once on `input`. */
+  run(program: LoadedProgram, input: ProgRunInput = {}): ProgRunResult {
+    const refused = checkInput(program.type, input);
+    if (refused) return { retval: 0, steps: 0, refused, records: [] };
+    let state: RunState | undefined;
+    const vm = new Vm(program.insns, {
+      budget: input.budget ?? DEFAULT_BUDGET,
+      helpers: linuxHelperTable(() => state!),
+      resolveLddw: (src, imm, next, pc) => this.resolveLddw(state!, src, imm, next, pc),
+    });
+    const code = vm.memory.add(`code of ${program.name}`, 'rodata', new Uint8Array(0), false);
+    const ctx = buildContext(vm, program.type ?? 'unspec', input);
+    state = { machine: this.state, vm, mem: new MapMemory(vm.memory), ctx, tailCalls: 0, codeRegionHi: code.hi, reservations: new Map() };
+    vm.setReg(1, ctx.address);
+    const firstRecord = this.state.records.length;
+    vm.run();
+    const retval = vm.status === 'exited' ? Number(vm.getReg(0) & 0xffffffffn) : 0;
+    return {
+      retval,
+      retName: vm.status === 'exited' ? returnName(program.type, BigInt(retval)) : undefined,
+      packetOut: ctx.xdp?.output() ?? ctx.skb?.output(),
+      steps: vm.steps,
+      fault: vm.fault,
+      records: this.state.records.slice(firstRecord),
+      redirect: state.redirect,
+    };
+  }
+
+  private resolveLddw(state: RunState, src: number, imm: number, next: number, pc: number): bigint | string {
+    if (src === BPF_PSEUDO_FUNC) return regionAddress(state.vm.memory.byHi[state.codeRegionHi]!, (pc + imm + 1) * 8);
+    if (src !== BPF_PSEUDO_MAP_IDX && src !== BPF_PSEUDO_MAP_IDX_VALUE) {
+      return `lddw with src=${src} (BTF object or map fd) cannot be resolved without a kernel`;
+    }
+    const map = this.maps.at(imm);
+    if (!map) return `lddw names map #${imm}, which this object does not have or which could not be built`;
+    if (src === BPF_PSEUDO_MAP_IDX) return state.mem.handleAddress(map);
+    const view = map.lookup(keyOfIndex(0));
+    if (!view) return `lddw names a value of map '${map.name}', which has no element 0`;
+    return state.mem.valueAddress(map, view, !this.maps.readOnly(map), next);
+  }
+}
+
+/** What test_run refuses before running (bpf_test_init's size checks). */
+function checkInput(type: string | undefined, input: ProgRunInput): ProgRunResult['refused'] {
+  const isPacket = type === 'xdp' || SKB_TYPES.has(type ?? '');
+  if (!isPacket) return undefined;
+  const size = input.packet?.length ?? 0;
+  const max = type === 'xdp' ? XDP_MAX_DATA : SKB_MAX_DATA;
+  if (size < ETH_HLEN) return { errno: 'EINVAL', message: `the packet has ${size} bytes; BPF_PROG_TEST_RUN needs at least ${ETH_HLEN} (an Ethernet header)` };
+  if (size > max) return { errno: 'EINVAL', message: `the packet has ${size} bytes; a linear test-run frame holds at most ${max}` };
+  if (input.skb?.ifindex !== undefined && input.skb.ifindex > 1) return { errno: 'ENODEV', message: `ifindex ${input.skb.ifindex}: only loopback (1) exists in a test run` };
+  return undefined;
+}
+
+function buildContext(vm: Vm, type: string, input: ProgRunInput): ProgramContext {
+  const packet = input.packet ?? new Uint8Array(0);
+  if (type === 'xdp') {
+    const xdp = new XdpContext(vm.memory, packet, input.xdp);
+    return { kind: 'xdp', address: xdp.address, xdp };
+  }
+  if (SKB_TYPES.has(type)) {
+    const skb = new SkbContext(vm.memory, packet, L2_TYPES.has(type), input.skb);
+    vm.packet = skb.packet.region;
+    return { kind: 'skb', address: skb.address, skb };
+  }
+  const bytes = tracingContextBytes(type, input.tracing ?? {});
+  if (bytes) return { kind: 'tracing', address: addTracingContext(vm.memory, type, bytes) };
+  return { kind: 'none', address: 0n };
+}
