@@ -14,7 +14,7 @@ import type { Insn } from '../isa/insn';
 import { type LineTable, verifierSourceLine } from '../elf/lineTable';
 import { formatReg } from './regState';
 import { formatStack } from './stackState';
-import { formatRefs, formatState, type VerifierState } from './state';
+import { type FuncState, formatFrame, formatRefs, formatState, type VerifierState } from './state';
 
 export type LogLevel = 0 | 1 | 2;
 
@@ -78,12 +78,29 @@ export class VerifierLog {
     }
     const refs = formatRefs(st);
     if (refs && items.length) items.push(refs);
+    if (f.frameno && (items.length || touched.length)) items.unshift(`frame${f.frameno}:`);
     // Scratched registers that print nothing (R0 of a void helper) still leave the kernel's bare `;`.
     const suffix = items.length ? `; ${items.join(' ')}` : touched.length ? ';' : '';
     this.lines.push(suffix ? `${text}${' '.repeat(stateColumnPad(text.length))}${suffix}` : text);
   }
 
   /** verbose_linfo: a record's line once, and not again for a record of the same file and line (another column). */
+  /** A bpf-to-bpf call entered: both frames in full, then the callee's first state (check_func_call's dump). */
+  callEntry(st: VerifierState, target: number): void {
+    if (this.level === 0) return;
+    const callee = st.cur, caller = st.frames[st.frames.length - 2];
+    // The caller's R1-R5 are already cleared when the kernel prints it (clear_caller_saved_regs).
+    const callerItems = formatFrame(caller).filter((item) => !/^R[1-5]=/.test(item));
+    this.lines.push('caller:', ` ${callerItems.join(' ')}`, 'callee:', ` ${formatFrame(callee).join(' ')}`);
+    this.lines.push(`${target}: ${formatFrame(callee).join(' ')}`);
+  }
+
+  /** A subprogram returned to `retPc`: the callee's last frame and the caller's frame (prepare_func_exit's dump). */
+  callReturn(callee: FuncState, caller: FuncState, retPc: number): void {
+    if (this.level === 0) return;
+    this.lines.push('returning from callee:', ` ${formatFrame(callee).join(' ')}`, `to caller at ${retPc}:`, ` ${formatFrame(caller).join(' ')}`);
+  }
+
   private sourceLine(pc: number): void {
     if (!this.lineTable) return;
     const k = pc < this.lineTable.insnCount ? this.lineTable.recordOfSlot[pc] : -1;

@@ -89,14 +89,19 @@ export function stateClone(a: VerifierState): VerifierState {
   return c;
 }
 
-/** print_verifier_state: ` R1=ctx() R10=fp0 fp-8=...` items (registers that are initialised). */
-export function formatState(st: VerifierState): string[] {
-  const f = st.cur;
-  const items: string[] = [];
+/** print_verifier_state of one frame: `frame1:` (past the main frame), then its initialised registers and stack slots. */
+export function formatFrame(f: FuncState): string[] {
+  const items: string[] = f.frameno ? [`frame${f.frameno}:`] : [];
   f.regs.forEach((r, i) => {
     if (r.type !== 'not_init') items.push(`R${i}=${formatReg(r, f.frameno)}`);
   });
   items.push(...formatStack(f.stack, f.frameno));
+  return items;
+}
+
+/** print_verifier_state of the current frame: ` R1=ctx() R10=fp0 fp-8=...` items and the references held. */
+export function formatState(st: VerifierState): string[] {
+  const items = formatFrame(st.cur);
   const refs = formatRefs(st);
   if (refs) items.push(refs);
   return items;

@@ -250,8 +250,11 @@ class Explorer {
     if (op === 0x90) { // exit
       this.recordStackDepths(st);
       if (st.frames.length > 1) {
+        const callee = st.cur;
         const back = st.cur.callback ? returnFromCallback(this.loops, st, pc) : returnFromSubprog(st, pc);
-        if (!(back instanceof VerifierError)) this.log.insn(pc, undefined, []);
+        if (back instanceof VerifierError) return back;
+        this.log.insn(pc, undefined, []);
+        if (!callee.callback && 'next' in back) this.log.callReturn(callee, st.cur, back.next);
         return back;
       }
       const err = checkExit(this.env, st, pc);
@@ -262,7 +265,10 @@ class Explorer {
     if (op === 0x80) {
       if (i.src === 1) {
         const into = enterSubprog(st, pc, i);
-        if (!(into instanceof VerifierError)) this.log.insn(pc, undefined, []);
+        if (!(into instanceof VerifierError)) {
+          this.log.insn(pc, undefined, []);
+          if ('next' in into) this.log.callEntry(st, into.next);
+        }
         return into;
       }
       if (i.src !== 0) return reject(pc, 'unsupported', 'kfunc calls are not modelled by this verifier yet');
