@@ -98,7 +98,7 @@ describe('server robustness', () => {
       at = server.diagnostics.indexOf(p) + 1;
       if (p.diagnostics.some((d) => d.code === 'clang/missing')) {
         assert.equal(p.diagnostics.length, 1);
-        assert.match(p.diagnostics[0].message, /^Cannot compile eBPF C: clang was not found at \/nonexistent\/clang-99 \(ebpf\.c\.clangPath\): install it .*apt-get install clang/);
+        assert.match(String(p.diagnostics[0].message), /^Cannot compile eBPF C: clang was not found at \/nonexistent\/clang-99 \(ebpf\.c\.clangPath\): install it .*apt-get install clang/);
         break;
       }
     }
@@ -118,7 +118,7 @@ describe('server robustness', () => {
       at = server.diagnostics.indexOf(p) + 1;
       if (p.diagnostics.length === 0) continue;
       assert.deepEqual(p.diagnostics.map((d) => d.code), ['clang/crashed']);
-      assert.match(p.diagnostics[0].message, new RegExp(`^${fake.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} was killed by SIGSEGV while compiling this file: PLEASE submit a bug report`));
+      assert.match(String(p.diagnostics[0].message), new RegExp(`^${fake.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} was killed by SIGSEGV while compiling this file: PLEASE submit a bug report`));
       break;
     }
     await alive(server);
