@@ -9,7 +9,7 @@ export const CONFIG_SECTION = 'ebpf';
 
 /**
  * Settings that need a server restart. Everything the server reads
- * (`ebpf.asm.*`) it pulls again on change, and `ebpf.trace.server` is applied
+ * (`ebpf.asm.*`, `ebpf.c.*`, `ebpf.verifier.*`) it pulls again on change, and `ebpf.trace.server` is applied
  * by the language client itself, so none do yet.
  */
 export const RESTART_REQUIRED: readonly string[] = [];
@@ -22,7 +22,7 @@ function section(): vscode.WorkspaceConfiguration {
 
 /** The `ebpf` settings as the language server reads them (sent as initializationOptions). */
 export function serverSettings(): ServerSettings {
-  return parseSettings({ asm: section().get<unknown>('asm') });
+  return parseSettings({ asm: section().get<unknown>('asm'), c: section().get<unknown>('c'), verifier: section().get<unknown>('verifier') });
 }
 
 export function traceServer(): TraceSetting {

@@ -1,5 +1,6 @@
-// Creates the LanguageClient for eBPF assembly: the bundled server module
-// (out/server.js) over Node IPC, documents of language `ebpf-asm`, settings
+// Creates the LanguageClient for eBPF assembly and C: the bundled server module
+// (out/server.js) over Node IPC, documents of language `ebpf-asm` and C files
+// (the server picks the eBPF ones: *.bpf.c, bpf_helpers.h, SEC(…)), settings
 // sent as initializationOptions and pulled by the server afterwards. Knows
 // nothing of commands or lifecycle (ctx.ts).
 
@@ -11,6 +12,7 @@ import type { ServerSettings } from '../../server/src/settings';
 export const CLIENT_ID = 'ebpf';
 export const CLIENT_NAME = 'eBPF Language Server';
 export const ASM_LANGUAGE_ID = 'ebpf-asm';
+export const C_LANGUAGE_ID = 'c';
 
 /** Where the bundle puts the server, relative to the extension root. */
 export const SERVER_MODULE = 'out/server.js';
@@ -28,7 +30,11 @@ export function createLanguageClient(serverModule: string, outputChannel: vscode
     },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: ASM_LANGUAGE_ID }],
+    documentSelector: [
+      { language: ASM_LANGUAGE_ID },
+      { language: C_LANGUAGE_ID, scheme: 'file' },
+      { language: C_LANGUAGE_ID, scheme: 'untitled' },
+    ],
     outputChannel,
     initializationOptions: { ebpf: settings },
   };
