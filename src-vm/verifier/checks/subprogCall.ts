@@ -1,15 +1,14 @@
 // bpf-to-bpf calls of static subprograms (check_func_call / prepare_func_exit):
 // a new frame with R1-R5 passed over and its own stack, at most 8 frames; on
-// exit R0 goes back to the caller, whose R1-R5 are then unreadable. After
+// exit R0 (set or not) goes back to the caller, whose R1-R5 are then unreadable. After
 // verification, the combined stack of every call chain must fit in 512 bytes
 // (check_max_stack_depth, frames rounded up to 16 bytes as with the JIT).
 
 import type { Insn } from '../../isa/insn';
-import { reject, type CheckResult, type VerifierError } from '../errors';
+import { reject, type VerifierError } from '../errors';
 import { notInit, pointerReg, regClone } from '../regState';
 import { MAX_BPF_STACK } from '../stackState';
 import { FuncState, MAX_CALL_FRAMES, type VerifierState } from '../state';
-import { checkRead } from './regCheck';
 
 export type CallResult = { next: number } | VerifierError;
 
@@ -30,8 +29,7 @@ export function enterSubprog(st: VerifierState, pc: number, i: Insn): CallResult
 
 /** `exit` inside a callee: back to the instruction after the call. */
 export function returnFromSubprog(st: VerifierState, pc: number): CallResult {
-  const err: CheckResult = checkRead(st, pc, 0);
-  if (err) return err;
+  // prepare_func_exit reads no R0: an unset R0 comes back unset and only fails if the caller reads it.
   const callee = st.cur;
   const r0 = callee.regs[0];
   if (r0.type === 'stack') return reject(pc, 'calls', 'cannot return stack pointer to the caller');
