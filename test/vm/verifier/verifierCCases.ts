@@ -6,6 +6,7 @@
 
 import type { VerifierCase } from './verifierCases';
 import { CONTROL_C_CASES } from './cases/control';
+import { TRACING_C_CASES } from './cases/tracing';
 
 export interface VerifierCCase {
   name: string;
@@ -254,4 +255,5 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
   return 0;
 }` },
   ...CONTROL_C_CASES,
+  ...TRACING_C_CASES,
 ];

@@ -2,11 +2,14 @@
 // tracepoint (the trace record past its 8-byte common header), raw_tracepoint
 // and raw_tracepoint_writable (the u64 argument array; the writable one's
 // tracepoint buffer), perf_event (bpf_perf_event_data's narrow-load rules)
-// and syscall (a read-write buffer), plus the helpers only some of them may
-// call — each rule both ways. `expect` is what the live kernel (Linux 6.18,
-// as root) said when the case was loaded with bpftool.
+// and syscall (a read-write buffer), the helpers only some of them may call
+// (and only sleepable ones, when they might sleep); and as C programs with
+// maps, the maps they may not use (spin locks, timers; sleepable programs'
+// map types) and map/helper pairs. Each rule both ways. `expect` is what the
+// live kernel (Linux 6.18, as root) said when the case was loaded with bpftool.
 
 import type { VerifierCase } from '../verifierCases';
+import type { VerifierCCase } from '../verifierCCases';
 
 const rej = (insn: number, message: string): VerifierCase['expect'] => ({ insn, message });
 const ctxRej = (insn: number, off: number, size: number): VerifierCase['expect'] => rej(insn, `invalid bpf_context access off=${off} size=${size}`);
@@ -89,4 +92,73 @@ const SYSCALL: VerifierCase[] = [
   { name: 'sys_ctx_plus_read', type: 'syscall', asm: ['r1 += 8', 'r0 = *(u64 *)(r1 + 0)', 'exit'], expect: rej(1, 'dereference of modified ctx ptr R1 off=8 disallowed') },
 ];
 
-export const TRACING_CASES: readonly VerifierCase[] = [...KPROBE, ...TRACEPOINT, ...RAW_TP, ...RAW_TP_W, ...PERF_EVENT, ...SYSCALL];
+/** Helpers that might sleep: only sleepable programs (uprobe.s, syscall) may call them. */
+const COPY_FROM_USER = ['r1 = r10', 'r1 += -8', 'r2 = 8', 'r3 = 0', 'call 148', 'exit'];
+const SLEEPING: VerifierCase[] = [
+  { name: 'kp_copy_from_user', type: 'kprobe', asm: COPY_FROM_USER, expect: rej(4, 'helper call might sleep in a non-sleepable prog') },
+  { name: 'tp_copy_from_user', type: 'tracepoint', asm: COPY_FROM_USER, expect: rej(4, 'helper call might sleep in a non-sleepable prog') },
+  { name: 'uprobe_s_copy_from_user', type: 'kprobe', section: 'uprobe.s/ebpf_wb', asm: COPY_FROM_USER, expect: 'accept' },
+  { name: 'sys_copy_from_user', type: 'syscall', asm: COPY_FROM_USER, expect: 'accept' },
+  { name: 'sys_sys_close', type: 'syscall', asm: ['r1 = 100', 'call 168', 'exit'], expect: 'accept' },
+  { name: 'kp_sys_close', type: 'kprobe', asm: ['r1 = 100', 'call 168', 'exit'], expect: rej(1, 'program of this type cannot use helper bpf_sys_close#168') },
+];
+
+export const TRACING_CASES: readonly VerifierCase[] = [...KPROBE, ...TRACEPOINT, ...RAW_TP, ...RAW_TP_W, ...PERF_EVENT, ...SYSCALL, ...SLEEPING];
+
+/** Maps with a special field in their value, and map types with few helpers (after the C cases' common prelude). */
+const SPECIAL_MAPS = `
+struct locked { struct bpf_spin_lock lock; __u64 n; };
+struct timed { struct bpf_timer t; __u64 n; };
+struct nested { __u64 a; struct locked inner; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct locked); } lockmap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct timed); } timermap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1); __type(key, __u32); __type(value, struct nested); } nestmap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_STACK_TRACE); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[127]); } stacks SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } events SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 1); __uint(map_flags, 1); __type(key, __u64); __type(value, __u32); } trie SEC(".maps");
+`;
+
+/** A program of section `sec` that looks up key 0 (up to 16 bytes) in `map` and says whether it found it. */
+const lookup = (name: string, sec: string, map: string, expect: VerifierCase['expect']): VerifierCCase => ({
+  name, expect, source: `${SPECIAL_MAPS}
+SEC("${sec}") int ${name}(void *ctx) {
+  __u64 key[2] = {};
+  return bpf_map_lookup_elem(&${map}, key) != 0;
+}` });
+
+export const TRACING_C_CASES: readonly VerifierCCase[] = [
+  lookup('kp_lock_map', 'kprobe/ebpf_wb', 'lockmap', rej(-1, 'tracing progs cannot use bpf_spin_lock yet')),
+  lookup('tp_lock_map', 'tracepoint/syscalls/sys_enter_getpid', 'lockmap', rej(-1, 'tracing progs cannot use bpf_spin_lock yet')),
+  lookup('xdp_lock_map', 'xdp', 'lockmap', 'accept'),
+  lookup('socket_lock_map', 'socket', 'lockmap', rej(-1, 'socket filter progs cannot use bpf_spin_lock yet')),
+  lookup('rawtp_timer_map', 'raw_tp/sys_enter', 'timermap', rej(-1, 'tracing progs cannot use bpf_timer yet')),
+  lookup('tc_timer_map', 'tc', 'timermap', 'accept'),
+  lookup('pe_nested_lock_map', 'perf_event', 'nestmap', rej(-1, 'tracing progs cannot use bpf_spin_lock yet')),
+  lookup('pe_plain_map', 'perf_event', 'amap', 'accept'),
+  lookup('pe_stack_trace_lookup', 'perf_event', 'stacks', rej(7, 'cannot pass map_type 7 into func bpf_map_lookup_elem#1')),
+  lookup('kp_trie_lookup', 'kprobe/ebpf_wb', 'trie', 'accept'),
+  lookup('sys_trie_lookup', 'syscall', 'trie', rej(-1, 'Sleepable programs can only use array, hash, ringbuf and local storage maps')),
+  lookup('sys_hash_lookup', 'syscall', 'hmap', 'accept'),
+  { name: 'pe_get_stackid', expect: 'accept', source: `${SPECIAL_MAPS}
+SEC("perf_event") int pe_get_stackid(void *ctx) {
+  return bpf_get_stackid(ctx, &stacks, 0);
+}` },
+  { name: 'kp_get_stackid_wrong_map', expect: rej(3, 'cannot pass map_type 1 into func bpf_get_stackid#27'), source: `${SPECIAL_MAPS}
+SEC("kprobe/ebpf_wb") int kp_get_stackid_wrong_map(void *ctx) {
+  return bpf_get_stackid(ctx, &hmap, 0);
+}` },
+  { name: 'tp_perf_output', expect: 'accept', source: `${SPECIAL_MAPS}
+SEC("tracepoint/syscalls/sys_enter_getpid") int tp_perf_output(void *ctx) {
+  __u64 x = 1;
+  return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &x, sizeof(x));
+}` },
+  { name: 'tp_perf_output_wrong_map', expect: rej(9, 'cannot pass map_type 2 into func bpf_perf_event_output#25'), source: `${SPECIAL_MAPS}
+SEC("tracepoint/syscalls/sys_enter_getpid") int tp_perf_output_wrong_map(void *ctx) {
+  __u64 x = 1;
+  return bpf_perf_event_output(ctx, &amap, BPF_F_CURRENT_CPU, &x, sizeof(x));
+}` },
+  { name: 'sys_perf_event_array', expect: rej(-1, 'Sleepable programs can only use array, hash, ringbuf and local storage maps'), source: `${SPECIAL_MAPS}
+SEC("syscall") int sys_perf_event_array(void *ctx) {
+  return bpf_perf_event_read(&events, 0);
+}` },
+];
