@@ -36,6 +36,8 @@ export interface TestSshd {
   log: () => string;
   /** Kills the listener and every session process it forked (simulates the host going away). */
   kill(): void;
+  /** Starts the server again on the same port with the same keys (after kill). */
+  restart(): Promise<void>;
 }
 
 export function keygen(path: string, type = 'ed25519'): void {
@@ -101,8 +103,12 @@ export async function startSshd(): Promise<TestSshd> {
       'Subsystem sftp internal-sftp', 'LogLevel VERBOSE', 'MaxSessions 50', 'MaxStartups 50', '',
     ].join('\n'));
     let log = '';
-    const proc = spawn(SSHD!, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    proc.stderr!.on('data', (d: Buffer) => { log += d.toString('utf8'); });
+    const launch = (): ChildProcess => {
+      const p = spawn(SSHD!, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      p.stderr!.on('data', (d: Buffer) => { log += d.toString('utf8'); });
+      return p;
+    };
+    let proc = launch();
     try {
       await waitForPort(port, 5000);
     } catch (e) {
@@ -115,9 +121,16 @@ export async function startSshd(): Promise<TestSshd> {
     const [type, blob] = hostKeyPub.split(' ');
     writeFileSync(knownHosts, `[127.0.0.1]:${port} ${type} ${blob}\n`);
     process.once('exit', () => killTree(proc.pid!));
-    return {
+    const server: TestSshd = {
       dir, port, user, spec: `${user}@127.0.0.1:${port}`, userKey, knownHosts, hostKeyPub, process: proc,
-      log: () => log, kill: () => killTree(proc.pid!),
+      log: () => log,
+      kill: () => killTree(proc.pid!),
+      restart: async () => {
+        proc = launch();
+        server.process = proc;
+        await waitForPort(port, 5000);
+      },
     };
+    return server;
   }
 }

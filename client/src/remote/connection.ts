@@ -63,15 +63,15 @@ export class RemoteConnection {
   }
 
   /** Connects, checks the host key, authenticates. */
-  static open(target: HostTarget, opts: ConnectOptions): Promise<RemoteConnection> {
+  static async open(target: HostTarget, opts: ConnectOptions): Promise<RemoteConnection> {
     if (target.proxyJump) {
-      return Promise.reject(new RemoteError('config', `${target.spec} needs ProxyJump ${target.proxyJump}, which this client does not follow`,
-        '', 'connect to the jump host\'s forwarded port instead (ssh -L), or run the CLI on the jump host'));
+      throw new RemoteError('config', `${target.spec} needs ProxyJump ${target.proxyJump}, which this client does not follow`,
+        '', 'connect to the jump host\'s forwarded port instead (ssh -L), or run the CLI on the jump host');
     }
     const { methods, offered } = authMethods({ ...opts, username: target.user, configIdentityFiles: target.identityFiles });
     if (methods.length === 0) {
-      return Promise.reject(new RemoteError('authenticate', `no credentials to offer ${target.user}@${target.host}`,
-        '', 'give a key with --identity FILE, start ssh-agent, or add an IdentityFile to ~/.ssh/config'));
+      throw new RemoteError('authenticate', `no credentials to offer ${target.user}@${target.host}`,
+        '', 'give a key with --identity FILE, start ssh-agent, or add an IdentityFile to ~/.ssh/config');
     }
     const name = knownHostsName(target.host, target.port);
     const refusal: { error?: RemoteError } = {};

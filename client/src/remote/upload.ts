@@ -56,10 +56,19 @@ export async function uploadFile(session: RemoteSession, bytes: Uint8Array, file
   session.trackUpload(dir);
   const partial = `${dir}/.partial-${randomBytes(6).toString('hex')}`;
   const path = `${dir}/${fileName}`;
+  // SFTP requests in flight are not failed by ssh2 when the connection drops: race them against the drop.
+  let unregister = (): void => undefined;
+  const dropped = new Promise<never>((_, reject) => {
+    unregister = session.conn.onDrop(() => reject(new RemoteError('upload', 'connection dropped')));
+  });
   try {
-    const sftp = await session.conn.sftp();
-    await writeAll(sftp, partial, bytes, opts);
-    await sftpCall<void>(`rename into place as ${path}`, (cb) => sftp.rename(partial, path, (e) => cb(e)));
+    const transfer = (async () => {
+      const sftp = await session.conn.sftp();
+      await writeAll(sftp, partial, bytes, opts);
+      await sftpCall<void>(`rename into place as ${path}`, (cb) => sftp.rename(partial, path, (e) => cb(e)));
+    })();
+    transfer.catch(() => undefined);
+    await Promise.race([transfer, dropped]);
   } catch (e) {
     if (!session.conn.alive) {
       throw new RemoteError('upload', `the connection to ${session.label} dropped during the upload of ${fileName}; ` +
@@ -67,6 +76,8 @@ export async function uploadFile(session: RemoteSession, bytes: Uint8Array, file
     }
     await session.removeUpload(dir).catch(() => undefined);
     throw asRemoteError('upload', e);
+  } finally {
+    unregister();
   }
   return { dir, path };
 }
