@@ -6,6 +6,7 @@ import { BENCH_PROGRAMS } from './programs';
 import { benchBtf } from './btf.bench';
 import { benchLoader } from './loader.bench';
 import { benchVerifier } from './verifier.bench';
+import { benchLsp } from './lsp.bench';
 import { Vm } from '../src-vm/vm/interpreter';
 import { createVm } from '../src-vm/vm/runProgram';
 
@@ -43,3 +44,5 @@ console.log('');
 for (const line of benchLoader()) console.log(line);
 console.log('');
 for (const line of benchVerifier()) console.log(line);
+console.log('');
+void benchLsp().then((lines) => { for (const line of lines) console.log(line); }, (err: unknown) => { console.error(`language server bench failed: ${String(err)}`); process.exitCode = 1; });
