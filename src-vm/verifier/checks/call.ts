@@ -18,7 +18,7 @@ import { checkRead } from './regCheck';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
-import { checkSockArg, isSockArgKind, lookupAcquires, sockReturn } from './sockHelpers';
+import { checkSockArg, checkSockMapValueArg, isSockArgKind, isSockMap, lookupAcquires, sockReturn } from './sockHelpers';
 import { checkMapFuncCompat } from '../mapFuncCompat';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
@@ -98,8 +98,12 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       if (reg.type !== 'ctx') return typeMismatch(pc, regno, reg, ['ctx']);
       return checkCtxPtrOff(pc, regno, reg);
     case 'ARG_PTR_TO_MAP_KEY':
-    case 'ARG_PTR_TO_MAP_VALUE': {
-      if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
+    case 'ARG_PTR_TO_MAP_VALUE':
+    case 'ARG_PTR_TO_MAP_VALUE_OR_NULL': {
+      const orNull = base === 'ARG_PTR_TO_MAP_VALUE_OR_NULL';
+      if (base !== 'ARG_PTR_TO_MAP_KEY' && isSockMap(meta.map)) return checkSockMapValueArg(st, pc, regno, argType);
+      if (orNull && reg.type === 'scalar' && isZero(reg)) return undefined;
+      if (!MEM_OK.has(reg.type) || (reg.maybeNull && !orNull)) return typeMismatch(pc, regno, reg, MEM_TYPES);
       if (!meta.map) return reject(pc, 'helper-arg', `invalid map_ptr to access map->${base === 'ARG_PTR_TO_MAP_KEY' ? 'key' : 'value'}`);
       const size = base === 'ARG_PTR_TO_MAP_KEY' ? meta.map.keySize : meta.map.valueSize;
       const err = helperMemAccess(st, pc, regno, size, false);

@@ -72,9 +72,20 @@ const SOCK_RETURNS: Readonly<Record<string, SockType>> = {
   RET_PTR_TO_TCP_SOCK_OR_NULL: 'tcp_sock',
 };
 
+/** Sockmap and sockhash: their values are sockets. */
+export function isSockMap(map: MapRef | undefined): boolean {
+  return map?.type === 'sockmap' || map?.type === 'sockhash';
+}
+
 /** Sockmap and sockhash lookups also hand out a reference (is_acquire_function with a map). */
 export function lookupAcquires(helper: string, map: MapRef | undefined): boolean {
-  return helper === 'map_lookup_elem' && (map?.type === 'sockmap' || map?.type === 'sockhash');
+  return helper === 'map_lookup_elem' && isSockMap(map);
+}
+
+/** resolve_map_arg_type: a plain value argument of a sockmap/sockhash helper is a socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON). */
+export function checkSockMapValueArg(st: VerifierState, pc: number, regno: number, argType: string): CheckResult {
+  if (argType !== 'ARG_PTR_TO_MAP_VALUE') return reject(pc, 'helper-arg', 'invalid arg_type for sockmap/sockhash');
+  return checkSockArg(st, pc, regno, 'ARG_PTR_TO_BTF_ID_SOCK_COMMON', []);
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { VerifierCase } from './verifierCases';
 import { CONTROL_C_CASES } from './cases/control';
 import { TRACING_C_CASES } from './cases/tracing';
+import { SOCKET_C_CASES } from './cases/sockets';
 
 export interface VerifierCCase {
   name: string;
@@ -256,4 +257,5 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
 }` },
   ...CONTROL_C_CASES,
   ...TRACING_C_CASES,
+  ...SOCKET_C_CASES,
 ];

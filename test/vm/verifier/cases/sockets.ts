@@ -7,6 +7,7 @@
 // `expect` is what the live kernel (6.18, root) says, recorded with bpftool.
 
 import type { VerifierCase } from '../verifierCases';
+import type { VerifierCCase } from '../verifierCCases';
 
 const rej = (insn: number, message: string): VerifierCase['expect'] => ({ insn, message });
 const RET0 = ['r0 = 0', 'exit'];
@@ -176,3 +177,67 @@ const POINTER_PAIRS: VerifierCase[] = [
 ];
 
 export const SOCKET_CASES: readonly VerifierCase[] = [...REFERENCES, ...DERIVED, ...ACCESS, ...ARITH, ...POINTER_PAIRS];
+
+/** Socket maps and socket storage (C, for the maps): values that are sockets, lookups that acquire, NULL values. */
+const SOCK_MAPS = `
+struct { __uint(type, BPF_MAP_TYPE_SOCKMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } smap SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_XSKMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } xsks SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_SK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, __u64); } sks SEC(".maps");
+`;
+
+export const SOCKET_C_CASES: readonly VerifierCCase[] = [
+  { name: 'sockmap_update_with_sock', expect: 'accept', source: `${SOCK_MAPS}
+SEC("tc") int sockmap_update_with_sock(struct __sk_buff *skb) {
+  __u32 key = 0;
+  struct bpf_sock *sk = skb->sk;
+  if (!sk) return 0;
+  bpf_map_update_elem(&smap, &key, sk, BPF_ANY);
+  return 0;
+}` },
+  { name: 'sockmap_update_with_stack', expect: rej(11, 'R3 type=fp expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_'), source: `${SOCK_MAPS}
+SEC("tc") int sockmap_update_with_stack(struct __sk_buff *skb) {
+  __u32 key = 0;
+  __u64 value = 1;
+  bpf_map_update_elem(&smap, &key, &value, BPF_ANY);
+  return 0;
+}` },
+  { name: 'sockmap_lookup_release', expect: 'accept', source: `${SOCK_MAPS}
+SEC("tc") int sockmap_lookup_release(struct __sk_buff *skb) {
+  __u32 key = 0;
+  struct bpf_sock *sk = bpf_map_lookup_elem(&smap, &key);
+  if (!sk) return 0;
+  int family = sk->family;
+  bpf_sk_release(sk);
+  return family;
+}` },
+  { name: 'sockmap_lookup_leak', expect: rej(10, 'Unreleased reference id=2 alloc_insn=6'), source: `${SOCK_MAPS}
+SEC("tc") int sockmap_lookup_leak(struct __sk_buff *skb) {
+  __u32 key = 0;
+  struct bpf_sock *sk = bpf_map_lookup_elem(&smap, &key);
+  return sk ? sk->family : 0;
+}` },
+  { name: 'xskmap_lookup_queue_id', expect: 'accept', source: `${SOCK_MAPS}
+SEC("xdp") int xskmap_lookup_queue_id(struct xdp_md *ctx) {
+  __u32 key = 0;
+  struct bpf_xdp_sock *xs = bpf_map_lookup_elem(&xsks, &key);
+  return xs ? xs->queue_id : 0;
+}` },
+  { name: 'xskmap_lookup_unchecked', expect: rej(7, "R0 invalid mem access 'map_value_or_null'"), source: `${SOCK_MAPS}
+SEC("xdp") int xskmap_lookup_unchecked(struct xdp_md *ctx) {
+  __u32 key = 0;
+  struct bpf_xdp_sock *xs = bpf_map_lookup_elem(&xsks, &key);
+  return xs->queue_id;
+}` },
+  { name: 'sk_storage_get_null_value', expect: 'accept', source: `${SOCK_MAPS}
+SEC("tc") int sk_storage_get_null_value(struct __sk_buff *skb) {
+  struct bpf_sock *sk = skb->sk;
+  if (!sk) return 0;
+  __u64 *v = bpf_sk_storage_get(&sks, sk, 0, 0);
+  return v ? *v : 0;
+}` },
+  { name: 'sk_storage_get_of_ctx', expect: rej(6, 'R2 type=ctx expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_'), source: `${SOCK_MAPS}
+SEC("tc") int sk_storage_get_of_ctx(struct __sk_buff *skb) {
+  __u64 *v = bpf_sk_storage_get(&sks, skb, 0, 0);
+  return v ? *v : 0;
+}` },
+];
