@@ -16,7 +16,7 @@ import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
-import { checkCtxPtrOff } from './mem';
+import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
 import { checkSockArg, checkSockMapValueArg, isSockArgKind, isSockMap, lookupAcquires, sockReturn } from './sockHelpers';
 import { checkMapFuncCompat } from '../mapFuncCompat';
@@ -211,13 +211,10 @@ function helperMemAccess(st: VerifierState, pc: number, regno: number, size: num
   const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0
     : reg.type === 'mem' ? reg.memSize : reg.range;
   if (reg.type === 'map_key' && write) return reject(pc, 'helper-arg', `R${regno} cannot write into map_key`);
+  if (!isPktPointer(reg)) return checkHelperRegion(pc, regno, reg, size, limit);
   if (off >= 0 && off + size <= limit && hasConstOffset(reg)) return undefined;
-  if (isPktPointer(reg)) {
-    return reject(pc, 'pkt-access', `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})`,
-      `R${regno} offset is outside of the packet`);
-  }
-  const what = reg.type === 'map_value' ? `map value, value_size=${limit}` : reg.type === 'map_key' ? `map key, key_size=${limit}` : `memory, mem_size=${limit}`;
-  return reject(pc, 'region', `invalid access to ${what} off=${off} size=${size}`);
+  return reject(pc, 'pkt-access', `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})`,
+    `R${regno} offset is outside of the packet`);
 }
 
 function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperProtoShape, meta: CallMeta, name: string): CheckResult {

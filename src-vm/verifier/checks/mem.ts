@@ -204,6 +204,11 @@ function regionAccess(a: Access, reg: RegState, off: number, limit: number): Che
   return undefined;
 }
 
+/** check_mem_region_access for a helper's memory argument: `size` bytes from the pointer, its variable offset included. */
+export function checkHelperRegion(pc: number, regno: number, reg: RegState, size: number, limit: number): CheckResult {
+  return regionAccess({ pc, regno, off: 0, size, write: false, valueRegno: -1, signExtend: false }, reg, reg.off, limit);
+}
+
 /** check_packet_access: the fixed offset must lie in the proven range. */
 function packetAccess(a: Access, reg: RegState, off: number): CheckResult {
   if (reg.s.sminHi >= 0x80000000) {

@@ -157,6 +157,22 @@ SEC("tracepoint/syscalls/sys_enter_getpid") int tp_perf_output_wrong_map(void *c
   __u64 x = 1;
   return bpf_perf_event_output(ctx, &amap, BPF_F_CURRENT_CPU, &x, sizeof(x));
 }` },
+  { name: 'tp_probe_read_var_off', expect: 'accept', source: `
+SEC("tracepoint/syscalls/sys_enter_getpid") int tp_probe_read_var_off(void *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  __u32 i = v[0] & 31;
+  return bpf_probe_read_kernel(v + i, 32, ctx);
+}` },
+  { name: 'tp_probe_read_var_off_past_end', expect: rej(15, 'invalid access to map value, value_size=64 off=63 size=32'), source: `
+SEC("tracepoint/syscalls/sys_enter_getpid") int tp_probe_read_var_off_past_end(void *ctx) {
+  __u32 key = 0;
+  __u8 *v = bpf_map_lookup_elem(&amap, &key);
+  if (!v) return 0;
+  __u32 i = v[0] & 63;
+  return bpf_probe_read_kernel(v + i, 32, ctx);
+}` },
   { name: 'sys_perf_event_array', expect: rej(-1, 'Sleepable programs can only use array, hash, ringbuf and local storage maps'), source: `${SPECIAL_MAPS}
 SEC("syscall") int sys_perf_event_array(void *ctx) {
   return bpf_perf_event_read(&events, 0);
