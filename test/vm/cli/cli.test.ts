@@ -233,5 +233,9 @@ test('verify --json prints the promised shape; exit 0 when accepted, 1 when reje
   assert.equal(text.code, 1);
   assert.match(text.out, /^leak \(xdp\): rejected at insn 1: invalid access to packet/m);
   assert.equal(cli('verify', good, '--log-level', '7').code, 2);
-  assert.equal(cli('verify', good, '--type', 'kprobe').code, 2);
+  // lsm programs need BTF attach targets the verifier does not model: reported as unsupported, never guessed.
+  const unsupported = cli('verify', good, '--type', 'lsm');
+  assert.equal(unsupported.code, 2);
+  assert.match(unsupported.err, /program type lsm is not modelled/);
+  assert.equal(cli('verify', good, '--type', 'no_such_type').code, 2);
 });
