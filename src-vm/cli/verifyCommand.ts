@@ -9,6 +9,7 @@ import { objectNameFromPath } from '../elf/globalData';
 import { assembleSource } from '../program';
 import { targetsOfAsm, targetsOfObject, verifyTarget, type VerifyTarget } from '../verifyTargets';
 import type { LogLevel } from '../verifier/log';
+import { PROG_TYPE_NAMES } from '../elf/bpfEnums';
 import { CliError, EXIT, readInput, type CliIo, type ExitCode } from './io';
 import { coreTarget, printDiagnostics } from './loadInput';
 
@@ -83,6 +84,9 @@ function printText(io: CliIo, p: VerifyJsonProgram, log: string[]): void {
 }
 
 export function verifyCommand(io: CliIo, args: VerifyArgs): ExitCode {
+  if (args.type !== undefined && !(PROG_TYPE_NAMES as readonly string[]).includes(args.type)) {
+    throw new CliError(EXIT.USAGE, `unknown program type '${args.type}' (libbpf's names: ${PROG_TYPE_NAMES.filter((n) => n !== 'unspec').join(', ')})`);
+  }
   const targets = pick(targetsOf(io, args), args);
   if (targets.length === 0) throw new CliError(EXIT.USAGE, `${args.file}: no program to verify`);
   const programs: VerifyJsonProgram[] = [];

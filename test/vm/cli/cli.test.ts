@@ -237,5 +237,7 @@ test('verify --json prints the promised shape; exit 0 when accepted, 1 when reje
   const unsupported = cli('verify', good, '--type', 'lsm');
   assert.equal(unsupported.code, 2);
   assert.match(unsupported.err, /program type lsm is not modelled/);
-  assert.equal(cli('verify', good, '--type', 'no_such_type').code, 2);
+  const unknown = cli('verify', good, '--type', 'no_such_type');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown program type 'no_such_type' \(libbpf's names: socket_filter, kprobe,/);
 });
