@@ -70,7 +70,7 @@ export function checkAtomic(env: VerifyEnv, st: VerifierState, pc: number, i: In
   if (err) return err;
   const size = SIZE_OF[i.code & 0x18];
   const base = st.cur.regs[i.dst];
-  if (base.type !== 'stack' && base.type !== 'map_value' && base.type !== 'mem') {
+  if (!['stack', 'map_value', 'mem', 'tp_buffer'].includes(base.type)) {
     return reject(pc, 'atomic', `BPF_ATOMIC stores into R${i.dst} ${regTypeName(base)} is not allowed`);
   }
   const fetchInto = i.imm === 0xf1 ? 0 : (i.imm & 1) ? i.src : -1;

@@ -64,6 +64,9 @@ const RAW_TP_W: VerifierCase[] = [
   { name: 'rawtpw_word0_narrow', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r6 = *(u32 *)(r1 + 0)', ...RET0], expect: ctxRej(0, 0, 4) },
   { name: 'rawtpw_word0_write', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r2 = 0', '*(u64 *)(r1 + 0) = r2', ...RET0], expect: ctxRej(1, 0, 8) },
   { name: 'rawtpw_arg1', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r0 = *(u64 *)(r1 + 8)', 'exit'], expect: 'accept' },
+  { name: 'rawtpw_buffer_atomic', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r7 = 1', 'r7 = atomic_fetch_add((u64 *)(r6 + 8), r7)', 'r0 = r7', 'exit'], expect: 'accept' },
+  { name: 'rawtpw_buffer_to_helper', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: ['r1 = *(u64 *)(r1 + 0)', 'r2 = 8', 'r3 = 0', 'call 113', ...RET0],
+    expect: rej(3, 'R1 type=tp_buffer expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_') },
   { name: 'rawtpw_buffer_and', type: 'raw_tracepoint_writable', section: 'raw_tp.w/ebpf_wb', asm: [...TP_BUF, 'r6 &= 7', ...RET0], expect: rej(1, 'R6 bitwise operator &= on pointer prohibited') },
 ];
 
