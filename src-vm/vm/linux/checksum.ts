@@ -48,3 +48,20 @@ export function csumReplace2(check: number, from: number, to: number): number {
 export function csumReplaceByDiff(check: number, diff: number): number {
   return csumFold(csumAdd(diff >>> 0, (~check) >>> 0));
 }
+
+/** csum_from32to16: folds a 32-bit partial sum to 16 bits (not complemented). */
+export function csumFrom32to16(sum: number): number {
+  const s = (sum >>> 0) + (((sum >>> 16) | (sum << 16)) >>> 0);
+  return Math.floor(s / 0x10000) & 0xffff;
+}
+
+/**
+ * bpf_csum_diff as the running kernel computes it (since 6.13): the sum of
+ * `to` (seeded) minus the sum of `from`, folded to 16 bits.
+ */
+export function csumDiff(from: Uint8Array, to: Uint8Array, seed: number): number {
+  if (from.length > 0 && to.length > 0) return csumFrom32to16(csumAdd(csumPartial(to, seed), ~csumPartial(from, 0) >>> 0));
+  if (to.length > 0) return csumFrom32to16(csumPartial(to, seed));
+  if (from.length > 0) return csumFrom32to16(~csumPartial(from, ~seed >>> 0) >>> 0);
+  return seed >>> 0;
+}

@@ -134,6 +134,13 @@ function checkInput(type: string | undefined, input: ProgRunInput): ProgRunResul
   const max = type === 'xdp' ? XDP_MAX_DATA : SKB_MAX_DATA;
   if (size < ETH_HLEN) return { errno: 'EINVAL', message: `the packet has ${size} bytes; BPF_PROG_TEST_RUN needs at least ${ETH_HLEN} (an Ethernet header)` };
   if (size > max) return { errno: 'EINVAL', message: `the packet has ${size} bytes; a linear test-run frame holds at most ${max}` };
+  if (type !== 'xdp' && input.packet) {
+    const proto = (input.packet[12] << 8) | input.packet[13];
+    const l3 = size - ETH_HLEN;
+    if ((proto === 0x0800 && l3 < 20) || (proto === 0x86dd && l3 < 40)) {
+      return { errno: 'EINVAL', message: `the ${proto === 0x0800 ? 'IPv4' : 'IPv6'} frame is too short for its IP header (${l3} bytes after Ethernet); test_run refuses it` };
+    }
+  }
   if (input.skb?.ifindex !== undefined && input.skb.ifindex > 1) return { errno: 'ENODEV', message: `ifindex ${input.skb.ifindex}: only loopback (1) exists in a test run` };
   return undefined;
 }

@@ -42,12 +42,13 @@ function forEach(h: HelperCall): bigint | number | undefined {
   const pc = callbackPc(h, 2);
   if (!map || pc === undefined) return undefined;
   if (h.arg(4) !== 0n) return neg(EINVAL);
+  const ctx = h.arg(3); // the callback clobbers r1..r5
   let visited = 0;
   for (const el of map.elements(h.run.machine.env.cpu)) {
     visited++;
     const key = h.run.mem.valueAddress(map, el.key, false);
     const value = h.valuePointer(map, el.value);
-    const r = h.vm.invoke(pc, [h.run.mem.handleAddress(map), key, value, h.arg(3)]);
+    const r = h.vm.invoke(pc, [h.run.mem.handleAddress(map), key, value, ctx]);
     if (r === undefined) return undefined;
     if (r !== 0n) break;
   }

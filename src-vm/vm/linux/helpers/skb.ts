@@ -6,7 +6,7 @@
 // CHECKSUM_NONE, so checksum fields are always rewritten. Pure.
 
 import { EFAULT, EINVAL, ENODEV, ENOENT } from '../../maps/errno';
-import { csumPartial, csumReplace2, csumReplace4, csumReplaceByDiff } from '../checksum';
+import { csumDiff, csumReplace2, csumReplace4, csumReplaceByDiff } from '../checksum';
 import { ETH_HLEN } from '../contexts/xdp';
 import type { SkbContext } from '../contexts/skb';
 import { neg, type HelperCall, type LinuxHelper } from '../helperCall';
@@ -101,17 +101,14 @@ function l4Replace(h: HelperCall): bigint | number | undefined {
   return 0;
 }
 
-function csumDiff(h: HelperCall): bigint | number | undefined {
+function csumDiffHelper(h: HelperCall): bigint | number | undefined {
   const fromSize = h.u32(2);
   const toSize = h.u32(4);
   if (fromSize % 4 !== 0 || toSize % 4 !== 0 || fromSize + toSize > 512) return neg(EINVAL);
   const from = h.mem(1, fromSize, 'from');
   const to = from && h.mem(3, toSize, 'to');
   if (!from || !to) return undefined;
-  const diff = new Uint8Array(fromSize + toSize);
-  diff.set(from.map((b) => ~b & 0xff));
-  diff.set(to, fromSize);
-  return csumPartial(diff, h.u32(5));
+  return csumDiff(from, to, h.u32(5));
 }
 
 function changeTail(h: HelperCall): bigint | number | undefined {
@@ -191,7 +188,7 @@ export const SKB_HELPERS: readonly LinuxHelper[] = [
   { name: 'skb_store_bytes', impl: storeBytes },
   { name: 'l3_csum_replace', impl: l3Replace },
   { name: 'l4_csum_replace', impl: l4Replace },
-  { name: 'csum_diff', impl: csumDiff },
+  { name: 'csum_diff', impl: csumDiffHelper },
   { name: 'skb_change_tail', impl: changeTail },
   { name: 'skb_change_head', impl: changeHead },
   { name: 'skb_vlan_push', impl: vlanPush },

@@ -4,7 +4,7 @@
 // bpf_redirect_map through devmap/cpumap/xskmap. A test run does not
 // forward packets: the decision is recorded for the run's output. Pure.
 
-import { EFAULT } from '../../maps/errno';
+import { EFAULT, EINVAL } from '../../maps/errno';
 import { XDP_ABORTED, XDP_REDIRECT } from '../../maps/redirectMaps';
 import type { BpfMap } from '../../maps';
 import { neg, type HelperCall, type LinuxHelper } from '../helperCall';
@@ -50,7 +50,8 @@ function xdpBytes(h: HelperCall, write: boolean): bigint | number | undefined {
   if (!ctx || !buf) return undefined;
   const off = h.u32(2);
   const p = ctx.packet;
-  if (off + len > p.length) return neg(EFAULT);
+  if (off > 0xffff || len > 0xffff) return neg(EFAULT);
+  if (off + len > p.length) return neg(EINVAL);
   if (write) p.buf.set(buf, p.start + off);
   else buf.set(p.buf.subarray(p.start + off, p.start + off + len));
   return 0;
