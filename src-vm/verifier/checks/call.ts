@@ -15,6 +15,7 @@ import { byteIndex, growStack, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
+import { CHANGES_PKT_DATA, clearAllPktPointers } from './pktInvalidate';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
@@ -67,7 +68,9 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   }
   const compat = checkMapFuncCompat({ pc, map: meta.map, helper: row.name, helperId: id, prog: env.progType, attach: env.attach });
   if (compat) return compat;
-  return setReturn(env, st, pc, proto, meta, row.name);
+  const ret = setReturn(env, st, pc, proto, meta, row.name);
+  if (!ret && CHANGES_PKT_DATA.has(id)) clearAllPktPointers(st);
+  return ret;
 }
 
 function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, argType: string, meta: CallMeta): CheckResult {

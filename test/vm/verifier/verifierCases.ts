@@ -5,6 +5,7 @@
 // unit test checks our verifier against these; test/kernel/verifier.test.ts
 // checks them (and us) against the running kernel.
 
+import { PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
 import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
 import { SOCKET_CASES } from './cases/sockets';
@@ -280,4 +281,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...SOCKET_CASES,
   ...CONTROL_CASES,
   ...TRACING_CASES,
+  ...PKT_INVALIDATE_CASES,
 ];
