@@ -10,6 +10,7 @@ import { conformanceCommand } from './conformanceCommand';
 import { disasmCommand, type OutputDialect } from './disasmCommand';
 import { CliError, EXIT, type CliIo, type ExitCode } from './io';
 import { runCommand } from './runCommand';
+import { progRunCommand } from './progRunCommand';
 import { REMOTE_USAGE } from './remoteArgs';
 import { verifyCommand } from './verifyCommand';
 import type { LogLevel } from '../verifier/log';
@@ -59,6 +60,19 @@ function budgetOf(v: string | boolean | undefined): number | undefined {
   return n;
 }
 
+function countOf(v: string | boolean | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(EXIT.USAGE, `${flag} must be a positive integer, not '${String(v)}'`);
+  return n;
+}
+
+/** `run` runs a program as the kernel would (contexts, helpers, maps) for C files and when any program-run flag is given. */
+function isProgramRun(v: Values, positionals: string[]): boolean {
+  const flags = ['program', 'packet', 'packet-file', 'pcap', 'ctx', 'repeat'];
+  return flags.some((f) => v[f] !== undefined) || (positionals[0]?.endsWith('.c') ?? false);
+}
+
 export const COMMANDS: Record<string, Command> = {
   asm: {
     usage: 'asm FILE.s [-o FILE.o] [--section NAME] [--license L] [--dialect llvm|conformance]',
@@ -75,15 +89,23 @@ export const COMMANDS: Record<string, Command> = {
     }),
   },
   run: {
-    usage: 'run FILE [--mem HEX | --mem-file F] [--budget N] [--section NAME] [--target-btf FILE] [--json] [--dialect llvm|conformance]',
+    usage: 'run FILE [--mem HEX | --mem-file F] [--budget N] [--section NAME] [--target-btf FILE] [--json] [--dialect llvm|conformance]\n' +
+      '  run FILE.o|FILE.c [--program NAME] [--packet HEX | --packet-file F | --pcap F] [--ctx F.json] [--repeat N] [--budget N] [--json]',
     options: {
       mem: { type: 'string' }, 'mem-file': { type: 'string' }, budget: { type: 'string' },
       section: { type: 'string' }, 'target-btf': { type: 'string' }, json: { type: 'boolean' }, ...DIALECT,
+      program: { type: 'string' }, packet: { type: 'string' }, 'packet-file': { type: 'string' }, pcap: { type: 'string' },
+      ctx: { type: 'string' }, repeat: { type: 'string' },
     },
-    run: (io, v, p) => runCommand(io, {
-      file: oneFile('run', p), mem: str(v.mem), memFile: str(v['mem-file']), budget: budgetOf(v.budget),
-      section: str(v.section), targetBtf: str(v['target-btf']), json: v.json === true, dialect: dialectOf(v.dialect),
-    }),
+    run: (io, v, p) => (isProgramRun(v, p)
+      ? progRunCommand(io, {
+        file: oneFile('run', p), program: str(v.program), packet: str(v.packet), packetFile: str(v['packet-file']), pcap: str(v.pcap),
+        ctx: str(v.ctx), repeat: countOf(v.repeat, '--repeat'), budget: budgetOf(v.budget), targetBtf: str(v['target-btf']), json: v.json === true,
+      })
+      : runCommand(io, {
+        file: oneFile('run', p), mem: str(v.mem), memFile: str(v['mem-file']), budget: budgetOf(v.budget),
+        section: str(v.section), targetBtf: str(v['target-btf']), json: v.json === true, dialect: dialectOf(v.dialect),
+      })),
   },
   verify: {
     usage: 'verify FILE.o|FILE.c|FILE.s [--program NAME] [--type PROGTYPE] [--log-level 0|1|2] [--target-btf FILE] [--json]',

@@ -11,6 +11,8 @@ import type { LoadedObject, LoadedProgram } from '../../elf/loadedObject';
 import { validateProgram } from '../../isa/validate';
 import { DEFAULT_BUDGET, Vm, type VmFault } from '../interpreter';
 import { keyOfIndex } from '../maps/arrayMap';
+import { errnoName } from '../maps';
+import type { MapContents } from './runConfig';
 import { regionAddress } from '../memory';
 import { SkbContext, SKB_MAX_DATA, type SkbInput } from './contexts/skb';
 import { addTracingContext, tracingContextBytes, type TracingInput } from './contexts/tracing';
@@ -80,6 +82,30 @@ export class LinuxMachine {
     return this.state.maps;
   }
 
+  /** Writes `contents` into the maps as user space would (BPF_MAP_UPDATE_ELEM); one diagnostic per refused element. */
+  fillMaps(contents: readonly MapContents[]): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const c of contents) {
+      const map = this.maps.byName(c.map);
+      if (!map) { out.push({ severity: 'error', code: 'run/no-map', message: `maps.${c.map}: the object has no map of that name` }); continue; }
+      c.entries.forEach((e, i) => {
+        const err = map.sysUpdate(e.key, e.value);
+        if (err !== 0) out.push({ severity: 'error', code: 'run/map-update', message: `maps.${c.map}[${i}]: the update fails with ${errnoName(-err)} (key ${map.keySize} bytes, value ${map.sysValueSize} bytes expected)` });
+      });
+    }
+    return out;
+  }
+
+  /** Every map's elements as user space sees them (bpftool map dump), with hex keys and values. */
+  dumpMaps(): MapDump[] {
+    return this.object.maps.map((def, i) => {
+      const map = this.maps.at(i);
+      const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+      const entries = map ? map.entries().map((e) => (e.perCpu ? { key: hex(e.key), values: e.perCpu.map(hex) } : { key: hex(e.key), value: hex(e.value) })) : [];
+      return { name: def.name, type: def.type, entries };
+    });
+  }
+
   program(name?: string): LoadedProgram | undefined {
     return name === undefined ? this.object.programs[0] : this.object.programs.find((p) => p.name === name || p.section === name);
   }
@@ -124,6 +150,12 @@ export class LinuxMachine {
     if (!view) return `lddw names a value of map '${map.name}', which has no element 0`;
     return state.mem.valueAddress(map, view, !this.maps.readOnly(map), next);
   }
+}
+
+export interface MapDump {
+  name: string;
+  type: string;
+  entries: ({ key: string; value: string } | { key: string; values: string[] })[];
 }
 
 /** What test_run refuses before running (bpf_test_init's size checks). */
