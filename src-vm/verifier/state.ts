@@ -175,7 +175,7 @@ export function stateSubsumes(old: VerifierState, cur: VerifierState, liveRegs =
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   if (!old.refs.every((r, k) => ids.check(r.id, cur.refs[k].id))) return false;
-  if (old.lock?.map !== cur.lock?.map || (old.lock && !ids.check(old.lock.id, cur.lock!.id))) return false;
+  if (!locksSafe(old.lock, cur.lock, ids)) return false;
   for (let k = 0; k < old.frames.length; k++) {
     const of = old.frames[k], cf = cur.frames[k];
     if (of.callsite !== cf.callsite || of.callbackDepth > cf.callbackDepth) return false;
@@ -186,9 +186,17 @@ export function stateSubsumes(old: VerifierState, cur: VerifierState, liveRegs =
   return true;
 }
 
+/** The same lock held or none (the kernel's refsafe for a lock): the same map, ids both set or both not, mapped as check_ids. */
+function locksSafe(old: ActiveLock | undefined, cur: ActiveLock | undefined, ids: IdMap): boolean {
+  if (!old || !cur) return old === cur;
+  if (old.map !== cur.map || !old.id !== !cur.id) return false;
+  return !old.id || ids.check(old.id, cur.id);
+}
+
 /** Exactly the same registers and stack in every frame (the kernel's loop detection test). */
 export function statesEqual(a: VerifierState, b: VerifierState): boolean {
   if (a.frames.length !== b.frames.length || a.refs.length !== b.refs.length) return false;
+  if (a.lock?.map !== b.lock?.map || a.lock?.id !== b.lock?.id) return false;
   if (!a.refs.every((r, k) => r.id === b.refs[k].id)) return false;
   return a.frames.every((f, k) => {
     const g = b.frames[k];

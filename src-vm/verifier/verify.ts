@@ -28,6 +28,7 @@ import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/su
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkMapProgCompat } from './mapProgCompat';
 import { checkWrite } from './checks/regCheck';
+import { checkCallUnderLock } from './checks/spinLock';
 
 export const INSN_LIMIT = 1_000_000;
 
@@ -263,6 +264,8 @@ class Explorer {
       return { done: true };
     }
     if (op === 0x80) {
+      const locked = checkCallUnderLock(st, pc, i);
+      if (locked) return locked;
       if (i.src === 1) {
         const into = enterSubprog(st, pc, i);
         if (!(into instanceof VerifierError)) {

@@ -21,6 +21,7 @@ import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
 import { checkSockArg, checkSockMapValueArg, isSockArgKind, isSockMap, lookupAcquires, sockReturn } from './sockHelpers';
 import { checkMapFuncCompat } from '../mapFuncCompat';
+import { checkSpecialFields, mayPointToSpinLock, processSpinLock } from './spinLock';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
@@ -36,6 +37,8 @@ interface CallMeta extends CallbackMeta {
   refObjId?: number;
   /** get_constant_map_key: the key when the stack holds a known constant. */
   constKey?: bigint;
+  /** bpf_spin_lock (true) or bpf_spin_unlock (false): what its ARG_PTR_TO_SPIN_LOCK does. */
+  spinLock?: boolean;
   /** Register of the last memory argument, for the size argument after it. */
   memRegno?: number;
   memWrite?: boolean;
@@ -51,7 +54,7 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   if (!proto) return reject(pc, 'helper', `program of this type cannot use helper bpf_${row.name}#${id}`);
   if (proto.gplOnly && !gpl) return reject(pc, 'helper', 'cannot call GPL-restricted function from non-GPL compatible program');
   if (proto.mightSleep && !env.sleepable) return reject(pc, 'helper', 'helper call might sleep in a non-sleepable prog');
-  const meta: CallMeta = {};
+  const meta: CallMeta = { spinLock: row.name === 'spin_lock' };
   for (let k = 0; k < proto.argTypes.length; k++) {
     const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
     if (err) return err;
@@ -128,6 +131,9 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       if (!hasConstOffset(reg)) return reject(pc, 'helper-size', `R${regno} is not a known constant'`);
       meta.allocSize = Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
       return undefined;
+    case 'ARG_PTR_TO_SPIN_LOCK':
+      if (reg.type !== 'map_value' || reg.maybeNull) return typeMismatch(pc, regno, reg, ['map_value', 'ptr_']);
+      return processSpinLock(st, pc, regno, meta.spinLock ?? false);
     case 'ARG_PTR_TO_RINGBUF_MEM':
       if (reg.type !== 'mem' || !reg.ringbuf || reg.maybeNull) return typeMismatch(pc, regno, reg, ['ringbuf_mem']);
       if (flags.includes('OBJ_RELEASE')) {
@@ -214,7 +220,9 @@ function helperMemAccess(st: VerifierState, pc: number, regno: number, size: num
   const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0
     : reg.type === 'mem' ? reg.memSize : reg.range;
   if (reg.type === 'map_key' && write) return reject(pc, 'helper-arg', `R${regno} cannot write into map_key`);
-  if (!isPktPointer(reg)) return checkHelperRegion(pc, regno, reg, size, limit);
+  if (!isPktPointer(reg)) {
+    return checkHelperRegion(pc, regno, reg, size, limit) ?? (reg.type === 'map_value' ? checkSpecialFields(pc, reg, off, size) : undefined);
+  }
   if (off >= 0 && off + size <= limit && hasConstOffset(reg)) return undefined;
   return reject(pc, 'pkt-access', `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})`,
     `R${regno} offset is outside of the packet`);
@@ -236,7 +244,7 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
       if (!lookupCannotFail(name, meta)) {
         r0.maybeNull = true;
         r0.id = newId(env);
-      }
+      } else if (mayPointToSpinLock(r0)) r0.id = newId(env); // each value a lock may be taken in has its own id
       if (lookupAcquires(name, meta.map)) r0.id = r0.refObjId = acquireReference(env, st, pc);
       regs[0] = r0;
       return undefined;

@@ -12,12 +12,14 @@ import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
 import { checkReferenceLeak } from '../refs';
+import { checkLockHeld } from './spinLock';
 
 const S64_MIN = -(2n ** 63n);
 const S64_MAX = 2n ** 63n - 1n;
 
 export function checkExit(env: VerifyEnv, st: VerifierState, pc: number): CheckResult {
-  const err = checkReferenceLeak(st, pc, 'BPF_EXIT instruction in main prog') ?? checkRead(st, pc, 0);
+  const prefix = 'BPF_EXIT instruction in main prog';
+  const err = checkLockHeld(st, pc, prefix) ?? checkReferenceLeak(st, pc, prefix) ?? checkRead(st, pc, 0);
   if (err) return err;
   const range = progTypeRules(env.progType)?.returnRange?.(env.attach);
   return range ? checkReturnRange(st.cur.regs[0], range, pc) : undefined;

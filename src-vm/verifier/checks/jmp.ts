@@ -17,6 +17,7 @@ import { formatInvariantViolation } from '../scalarPrint';
 import { stateClone, type VerifierState } from '../state';
 import { checkRead } from './regCheck';
 import { notNullType } from './sockHelpers';
+import { mayPointToSpinLock } from './spinLock';
 
 const CONDS: Readonly<Record<number, Cond>> = {
   0x10: 'jeq', 0x20: 'jgt', 0x30: 'jge', 0x40: 'jset', 0x50: 'jne', 0x60: 'jsgt', 0x70: 'jsge',
@@ -166,7 +167,7 @@ function markPtrOrNull(st: VerifierState, id: number, isNull: boolean): void {
     } else {
       r.type = notNullType(r);
       r.maybeNull = false;
-      r.id = 0; // the kernel keeps it only for pointers to a map value holding a bpf_spin_lock
+      if (!mayPointToSpinLock(r)) r.id = 0; // the kernel keeps it for pointers to a map value holding a bpf_spin_lock
     }
   };
   for (const f of st.frames) {

@@ -22,6 +22,7 @@ import { checkRead, checkWrite } from './regCheck';
 import { checkSockAccess } from './sockAccess';
 import { checkSamePointerKind } from './ptrKindAux';
 import { checkTpBufferAccess } from './tpBuffer';
+import { checkSpecialFields } from './spinLock';
 
 const SIZE_OF: Readonly<Record<number, number>> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
 const BPF_MAX_VAR_OFF = 1 << 29;
@@ -157,7 +158,7 @@ function mapValueAccess(st: VerifierState, a: Access, reg: RegState, off: number
     const at = Number(toBigSigned(reg.s.sminHi, reg.s.sminLo)) + off;
     return reject(a.pc, 'map-rdonly', `write into map forbidden, value_size=${size} off=${at} size=${a.size}`);
   }
-  const err = regionAccess(a, reg, off, size);
+  const err = regionAccess(a, reg, off, size) ?? checkSpecialFields(a.pc, reg, off, a.size);
   if (err || a.write || a.valueRegno < 0) return err;
   const bytes = map?.readOnly && hasConstOffset(reg) ? map.initialValue : undefined;
   const at = off + Number(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo));
