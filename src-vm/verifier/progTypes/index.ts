@@ -9,11 +9,13 @@ import { CGROUP_PROG_TYPES } from './cgroup';
 import { SOCK_LAYER_PROG_TYPES } from './sockLayer';
 import { STACK_HOOK_PROG_TYPES } from './stackHooks';
 import { TRACING_PROG_TYPES } from './tracing';
+import { TC_SOCKET_PROG_TYPES } from './tcSocket';
 
 export type { CtxAccess, CtxAccessQuery, CtxYield, ProgTypeRules, RetRange } from './rules';
 
 const REGISTRY: Partial<Record<ProgTypeName, ProgTypeRules>> = {
   ...NET_PROG_TYPES,
+  ...TC_SOCKET_PROG_TYPES,
   ...CGROUP_PROG_TYPES,
   ...SOCK_LAYER_PROG_TYPES,
   ...STACK_HOOK_PROG_TYPES,

@@ -1,6 +1,7 @@
-// The packet program types on the device path: xdp (struct xdp_md) and the
-// __sk_buff programs socket_filter, sched_cls and sched_act — their context
-// field tables and rules. None has a return-value range in the kernel.
+// XDP's context (struct xdp_md) as a field table and its rules, and the
+// __sk_buff field layout the __sk_buff program types share (their rules are
+// skbCtx.ts's, per type in tcSocket.ts, cgroup.ts, …). XDP has no
+// return-value range in the kernel.
 
 import type { ProgTypeName } from '../../elf/bpfEnums';
 import { fieldCtxAccess, type CtxField, type CtxLayout } from './ctxFields';
@@ -9,7 +10,6 @@ import type { ProgTypeRules } from './rules';
 const PKT = { type: 'pkt' } as const;
 const PKT_END = { type: 'pkt_end' } as const;
 const PKT_META = { type: 'pkt_meta' } as const;
-const SOCK_COMMON_OR_NULL = { type: 'sock_common', maybeNull: true } as const;
 
 const XDP_MD: readonly CtxField[] = [
   { name: 'data', off: 0, size: 4, yields: PKT },
@@ -21,29 +21,27 @@ const XDP_MD: readonly CtxField[] = [
   { name: 'egress_ifindex', off: 20, size: 4, hiddenFrom: ['xdp'] },
 ];
 
-const TC: ProgTypeName[] = ['sched_cls', 'sched_act'];
-const SOCK_ADDR_FIELDS: ProgTypeName[] = ['socket_filter', 'sched_cls', 'sched_act'];
-
+/** struct __sk_buff's fields by uapi offset; skbCtx.ts builds the __sk_buff rules of every type on them. */
 export const SK_BUFF: readonly CtxField[] = [
   { name: 'len', off: 0, size: 4 }, { name: 'pkt_type', off: 4, size: 4 },
-  { name: 'mark', off: 8, size: 4, writers: TC }, { name: 'queue_mapping', off: 12, size: 4, writers: TC },
+  { name: 'mark', off: 8, size: 4 }, { name: 'queue_mapping', off: 12, size: 4 },
   { name: 'protocol', off: 16, size: 4 }, { name: 'vlan_present', off: 20, size: 4 },
   { name: 'vlan_tci', off: 24, size: 4 }, { name: 'vlan_proto', off: 28, size: 4 },
-  { name: 'priority', off: 32, size: 4, writers: TC }, { name: 'ingress_ifindex', off: 36, size: 4 },
-  { name: 'ifindex', off: 40, size: 4 }, { name: 'tc_index', off: 44, size: 4, writers: TC },
-  ...[0, 1, 2, 3, 4].map((k) => ({ name: `cb[${k}]`, off: 48 + 4 * k, size: 4, writers: ['socket_filter', ...TC] as ProgTypeName[] })),
-  { name: 'hash', off: 68, size: 4 }, { name: 'tc_classid', off: 72, size: 4, hiddenFrom: ['socket_filter'] },
-  { name: 'data', off: 76, size: 4, yields: PKT, hiddenFrom: ['socket_filter'] },
-  { name: 'data_end', off: 80, size: 4, yields: PKT_END, hiddenFrom: ['socket_filter'] },
+  { name: 'priority', off: 32, size: 4 }, { name: 'ingress_ifindex', off: 36, size: 4 },
+  { name: 'ifindex', off: 40, size: 4 }, { name: 'tc_index', off: 44, size: 4 },
+  ...[0, 1, 2, 3, 4].map((k) => ({ name: `cb[${k}]`, off: 48 + 4 * k, size: 4 })),
+  { name: 'hash', off: 68, size: 4 }, { name: 'tc_classid', off: 72, size: 4 },
+  { name: 'data', off: 76, size: 4 },
+  { name: 'data_end', off: 80, size: 4 },
   { name: 'napi_id', off: 84, size: 4 },
-  ...['family', 'remote_ip4', 'local_ip4'].map((name, k) => ({ name, off: 88 + 4 * k, size: 4, hiddenFrom: SOCK_ADDR_FIELDS })),
-  ...[0, 1, 2, 3].map((k) => ({ name: `remote_ip6[${k}]`, off: 100 + 4 * k, size: 4, hiddenFrom: SOCK_ADDR_FIELDS })),
-  ...[0, 1, 2, 3].map((k) => ({ name: `local_ip6[${k}]`, off: 116 + 4 * k, size: 4, hiddenFrom: SOCK_ADDR_FIELDS })),
-  { name: 'remote_port', off: 132, size: 4, hiddenFrom: SOCK_ADDR_FIELDS },
-  { name: 'local_port', off: 136, size: 4, hiddenFrom: SOCK_ADDR_FIELDS },
-  { name: 'data_meta', off: 140, size: 4, yields: PKT_META, hiddenFrom: ['socket_filter'] },
+  ...['family', 'remote_ip4', 'local_ip4'].map((name, k) => ({ name, off: 88 + 4 * k, size: 4 })),
+  ...[0, 1, 2, 3].map((k) => ({ name: `remote_ip6[${k}]`, off: 100 + 4 * k, size: 4 })),
+  ...[0, 1, 2, 3].map((k) => ({ name: `local_ip6[${k}]`, off: 116 + 4 * k, size: 4 })),
+  { name: 'remote_port', off: 132, size: 4 },
+  { name: 'local_port', off: 136, size: 4 },
+  { name: 'data_meta', off: 140, size: 4 },
   { name: 'wire_len', off: 160, size: 4 }, { name: 'gso_segs', off: 164, size: 4 },
-  { name: 'sk', off: 168, size: 8, yields: SOCK_COMMON_OR_NULL },
+  { name: 'sk', off: 168, size: 8 },
   { name: 'gso_size', off: 176, size: 4 },
 ];
 
@@ -52,11 +50,7 @@ function byFields(prog: ProgTypeName, layout: CtxLayout): ProgTypeRules {
 }
 
 const XDP_LAYOUT: CtxLayout = { fields: XDP_MD, narrowLoads: false };
-const SKB_LAYOUT: CtxLayout = { fields: SK_BUFF, narrowLoads: true };
 
 export const NET_PROG_TYPES: Partial<Record<ProgTypeName, ProgTypeRules>> = {
-  socket_filter: byFields('socket_filter', SKB_LAYOUT),
-  sched_cls: byFields('sched_cls', SKB_LAYOUT),
-  sched_act: byFields('sched_act', SKB_LAYOUT),
   xdp: byFields('xdp', XDP_LAYOUT),
 };

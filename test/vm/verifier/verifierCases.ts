@@ -5,6 +5,7 @@
 // unit test checks our verifier against these; test/kernel/verifier.test.ts
 // checks them (and us) against the running kernel.
 
+import { SKB_CB_CASES } from './cases/skbCb';
 import { PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
 import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
@@ -282,4 +283,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...CONTROL_CASES,
   ...TRACING_CASES,
   ...PKT_INVALIDATE_CASES,
+  ...SKB_CB_CASES,
 ];
