@@ -91,7 +91,7 @@ export { runVector, formatR0, type VectorOutcome, type VectorStatus } from './co
 // The verifier
 export { verifyProgram, INSN_LIMIT, type VerifierProgram, type VerifierOptions, type VerifierReport, type VerifierErrorReport } from './verifier/verify';
 export {
-  VERIFIABLE_TYPES, targetsOfAsm, targetsOfObject, verifyTarget, type VerifyOutcome, type VerifyTarget,
+  VERIFIABLE_TYPES, targetsOfAsm, targetsOfObject, verifyJson, verifyTarget, type VerifyJsonProgram, type VerifyOutcome, type VerifyTarget,
 } from './verifyTargets';
 export { checkCfg, type CfgResult } from './verifier/cfg';
 export { parseVerifierLog, type LogLine } from './verifier/logParse';

@@ -86,3 +86,27 @@ export function verifyTarget(target: VerifyTarget, opts: VerifierOptions = {}): 
   }, opts);
   return { kind: 'verified', report, timeUs: Math.round((performance.now() - start) * 1000) };
 }
+
+/** One program in `verify --json` (and `remote load --json`): keep these names, extend only. */
+export interface VerifyJsonProgram {
+  name: string;
+  section: string;
+  type: string | null;
+  verdict: 'accept' | 'reject';
+  error: { insn: number; message: string; detail: string[]; file?: string; line?: number; column?: number } | null;
+  processedInsns: number;
+  totalStates: number;
+  peakStates: number;
+  timeUs: number;
+}
+
+/** A verified target in the `verify --json` shape. */
+export function verifyJson(t: VerifyTarget, outcome: VerifyOutcome & { kind: 'verified' }): VerifyJsonProgram {
+  const { report, timeUs } = outcome;
+  const e = report.error;
+  return {
+    name: t.name, section: t.section, type: t.type ?? null, verdict: report.verdict,
+    error: e ? { insn: e.insnIdx, message: e.message, detail: e.detail, file: e.file, line: e.line, column: e.column } : null,
+    processedInsns: report.processedInsns, totalStates: report.totalStates, peakStates: report.peakStates, timeUs,
+  };
+}

@@ -7,7 +7,9 @@ import { hasErrors } from '../diagnostics';
 import { loadObject } from '../elf/loader';
 import { objectNameFromPath } from '../elf/globalData';
 import { assembleSource } from '../program';
-import { targetsOfAsm, targetsOfObject, verifyTarget, type VerifyTarget } from '../verifyTargets';
+import { targetsOfAsm, targetsOfObject, verifyJson, verifyTarget, type VerifyJsonProgram, type VerifyTarget } from '../verifyTargets';
+
+export type { VerifyJsonProgram };
 import type { LogLevel } from '../verifier/log';
 import { PROG_TYPE_NAMES } from '../elf/bpfEnums';
 import { CliError, EXIT, readInput, type CliIo, type ExitCode } from './io';
@@ -22,18 +24,6 @@ export interface VerifyArgs {
   targetBtf?: string;
 }
 
-/** One program in `--json`: keep these names, extend only. */
-export interface VerifyJsonProgram {
-  name: string;
-  section: string;
-  type: string | null;
-  verdict: 'accept' | 'reject';
-  error: { insn: number; message: string; detail: string[]; file?: string; line?: number; column?: number } | null;
-  processedInsns: number;
-  totalStates: number;
-  peakStates: number;
-  timeUs: number;
-}
 
 function objectBytes(io: CliIo, file: string): Uint8Array {
   if (!file.endsWith('.c')) return readInput(io, file);
@@ -66,15 +56,6 @@ function pick(targets: VerifyTarget[], args: VerifyArgs): VerifyTarget[] {
   return found;
 }
 
-function toJson(t: VerifyTarget, outcome: ReturnType<typeof verifyTarget> & { kind: 'verified' }): VerifyJsonProgram {
-  const { report, timeUs } = outcome;
-  const e = report.error;
-  return {
-    name: t.name, section: t.section, type: t.type ?? null, verdict: report.verdict,
-    error: e ? { insn: e.insnIdx, message: e.message, detail: e.detail, file: e.file, line: e.line, column: e.column } : null,
-    processedInsns: report.processedInsns, totalStates: report.totalStates, peakStates: report.peakStates, timeUs,
-  };
-}
 
 function printText(io: CliIo, p: VerifyJsonProgram, log: string[]): void {
   for (const line of log) io.out(line);
@@ -93,7 +74,7 @@ export function verifyCommand(io: CliIo, args: VerifyArgs): ExitCode {
   for (const t of targets) {
     const outcome = verifyTarget(t, { logLevel: args.json ? 0 : args.logLevel });
     if (outcome.kind === 'unsupported') throw new CliError(EXIT.USAGE, `${args.file}: ${t.name}: ${outcome.reason}`);
-    const p = toJson(t, outcome);
+    const p = verifyJson(t, outcome);
     programs.push(p);
     if (!args.json) printText(io, p, outcome.report.log);
   }

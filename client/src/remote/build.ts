@@ -4,8 +4,8 @@
 // `.o` as it is. Also our own verifier's verdict on the same object, in the
 // `verify --json` shape, to put next to the kernel's.
 
-import { assembleSource, hasErrors, loadObject, objectNameFromPath, targetsOfObject, verifyTarget, writeElf, formatDiagnostic } from '../../../src-vm/index';
-import type { VerifyJsonProgram } from '../../../src-vm/cli/verifyCommand';
+import { assembleSource, hasErrors, loadObject, objectNameFromPath, targetsOfObject, verifyJson, verifyTarget, writeElf, formatDiagnostic } from '../../../src-vm/index';
+import type { VerifyJsonProgram } from '../../../src-vm/index';
 import { RemoteError } from './errors';
 
 export type CompileC = (path: string) => { bytes: Uint8Array } | { error: string };
@@ -49,14 +49,7 @@ export function ourVerdicts(obj: BuiltObject): VerifyJsonProgram[] {
   const out: VerifyJsonProgram[] = [];
   for (const t of targetsOfObject(loaded.value)) {
     const outcome = verifyTarget(t, { logLevel: 0 });
-    if (outcome.kind !== 'verified') continue;
-    const { report, timeUs } = outcome;
-    const e = report.error;
-    out.push({
-      name: t.name, section: t.section, type: t.type ?? null, verdict: report.verdict,
-      error: e ? { insn: e.insnIdx, message: e.message, detail: e.detail, file: e.file, line: e.line, column: e.column } : null,
-      processedInsns: report.processedInsns, totalStates: report.totalStates, peakStates: report.peakStates, timeUs,
-    });
+    if (outcome.kind === 'verified') out.push(verifyJson(t, outcome));
   }
   return out;
 }
