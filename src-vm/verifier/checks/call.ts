@@ -21,6 +21,7 @@ import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
 import { checkSockArg, checkSockMapValueArg, isSockArgKind, isSockMap, lookupAcquires, sockReturn } from './sockHelpers';
 import { checkMapFuncCompat } from '../mapFuncCompat';
+import { refineHelperResult } from '../helperRetRange';
 import { checkSpecialFields, mayPointToSpinLock, processSpinLock } from './spinLock';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
@@ -42,6 +43,8 @@ interface CallMeta extends CallbackMeta {
   /** Register of the last memory argument, for the size argument after it. */
   memRegno?: number;
   memWrite?: boolean;
+  /** The size argument's largest value (meta->msize_max_value), which bounds some helpers' results. */
+  sizeMax?: bigint;
 }
 
 const MAX_FUNC_ID = HELPERS.reduce((m, h) => Math.max(m, h.id), 0) + 1;
@@ -187,6 +190,7 @@ function typeMismatch(pc: number, regno: number, reg: RegState, expected: readon
 /** check_mem_size_reg: the size argument bounds the memory argument before it. */
 function checkSizeArg(st: VerifierState, pc: number, regno: number, zeroOk: boolean, meta: CallMeta): CheckResult {
   const size = st.cur.regs[regno].s;
+  meta.sizeMax = (BigInt(size.umaxHi) << 32n) | BigInt(size.umaxLo);
   if (size.sminHi >= 0x80000000) {
     return reject(pc, 'helper-size', `R${regno} min value is negative, either use unsigned or 'var &= const'`);
   }
@@ -234,6 +238,7 @@ function setReturn(env: VerifyEnv, st: VerifierState, pc: number, proto: HelperP
   switch (proto.retType) {
     case 'RET_INTEGER':
       regs[0] = unknownScalar();
+      refineHelperResult(name, regs[0].s, meta.sizeMax ?? 0n);
       return undefined;
     case 'RET_VOID':
       regs[0] = notInit();

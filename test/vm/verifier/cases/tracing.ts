@@ -106,7 +106,20 @@ const SLEEPING: VerifierCase[] = [
   { name: 'kp_sys_close', type: 'kprobe', asm: ['r1 = 100', 'call 168', 'exit'], expect: rej(1, 'program of this type cannot use helper bpf_sys_close#168') },
 ];
 
-export const TRACING_CASES: readonly VerifierCase[] = [...KPROBE, ...TRACEPOINT, ...RAW_TP, ...RAW_TP_W, ...PERF_EVENT, ...SYSCALL, ...SLEEPING];
+/** bpf_probe_read_kernel_str into fp-16..fp-1, then its result (at most the size, 16, or an error) as an index from fp-`base`. */
+const readStrThenIndex = (base: number, checked: boolean): string[] => [
+  'r1 = r10', 'r1 += -16', 'r2 = 16', 'r3 = 0', 'call 115', ...(checked ? ['if r0 s< 0 goto +4'] : []),
+  'r1 = r10', `r1 += -${base}`, 'r1 += r0', 'r0 = *(u8 *)(r1 + 0)', ...RET0,
+];
+const RESULT_RANGE: VerifierCase[] = [
+  { name: 'tp_read_str_len_in_stack', type: 'tracepoint', asm: readStrThenIndex(32, true), expect: 'accept' },
+  { name: 'tp_read_str_len_past_stack', type: 'tracepoint', asm: readStrThenIndex(16, true),
+    expect: rej(9, 'invalid variable-offset read from stack R1 var_off=(0x0; 0x1f) off=-16 size=1') },
+  { name: 'tp_read_str_no_check', type: 'tracepoint', asm: readStrThenIndex(32, false),
+    expect: rej(8, 'invalid variable-offset read from stack R1 var_off=(0x0; 0xffffffffffffffff) off=-32 size=1') },
+];
+
+export const TRACING_CASES: readonly VerifierCase[] = [...KPROBE, ...TRACEPOINT, ...RAW_TP, ...RAW_TP_W, ...PERF_EVENT, ...SYSCALL, ...SLEEPING, ...RESULT_RANGE];
 
 /** Maps with a special field in their value, and map types with few helpers (after the C cases' common prelude). */
 const SPECIAL_MAPS = `
