@@ -6,6 +6,7 @@ import { BENCH_PROGRAMS } from './programs';
 import { benchBtf } from './btf.bench';
 import { benchLoader } from './loader.bench';
 import { benchVerifier } from './verifier.bench';
+import { benchProgRun } from './progRun.bench';
 import { benchRemote } from './remote.bench';
 import { benchLsp } from './lsp.bench';
 import { Vm } from '../src-vm/vm/interpreter';
@@ -49,3 +50,5 @@ console.log('');
 void benchLsp().then((lines) => { for (const line of lines) console.log(line); }, (err: unknown) => { console.error(`language server bench failed: ${String(err)}`); process.exitCode = 1; })
   .then(async () => { console.log(''); for (const line of await benchRemote()) console.log(line); })
   .catch((err: unknown) => { console.error(`remote bench failed: ${String(err)}`); process.exitCode = 1; });
+console.log('');
+for (const line of benchProgRun()) console.log(line);

@@ -74,7 +74,7 @@ export class Vm {
   steps = 0;
   status: VmStatus = 'ready';
   fault: VmFault | undefined;
-  readonly budget: number;
+  budget: number;
   readonly helpers: HelperTable;
   /** Frames of bpf-to-bpf calls in progress, innermost last (the main program's frame is not in it). */
   readonly frames: CallFrame[] = [];
@@ -103,6 +103,28 @@ export class Vm {
     for (let f = 0; f < MAX_FRAMES; f++) {
       this.stacks.push(this.memory.add(`stack of frame ${f}`, 'stack', new Uint8Array(STACK_SIZE), true));
     }
+    this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
+  }
+
+  /**
+   * Makes the Vm ready to run its entry program again (after a tail call, the
+   * program it started with): registers, frames, counters and stack 0
+   * cleared, regions past the first `keepRegions` dropped.
+   */
+  reset(entry: readonly Insn[], keepRegions: number): void {
+    if (this.insns !== entry) this.loadCode(entry);
+    this.memory.truncate(keepRegions);
+    this.status = 'ready';
+    this.fault = undefined;
+    this.pc = 0;
+    this.steps = 0;
+    this.frames.length = 0;
+    this.exitDepth = 0;
+    this.mayGotoLeft = MAY_GOTO_LIMIT;
+    this.packet = undefined;
+    this.lo.fill(0);
+    this.hi.fill(0);
+    this.stacks[0].bytes.fill(0);
     this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
   }
 

@@ -65,6 +65,20 @@ export class Memory {
     return region;
   }
 
+  /** Drops every region added after the first `count` (per-run regions of a reused machine). */
+  truncate(count: number): void {
+    this.byHi.length = Math.min(this.byHi.length, count + 1);
+  }
+
+  /** True while `region` is still part of this memory (not dropped by truncate). */
+  holds(region: Region): boolean {
+    return this.byHi[region.hi] === region;
+  }
+
+  get count(): number {
+    return this.byHi.length - 1;
+  }
+
   regionOf(address: bigint): Region | undefined {
     return this.byHi[Number((address >> 32n) & 0xffffffffn)];
   }

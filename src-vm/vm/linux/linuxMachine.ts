@@ -60,6 +60,10 @@ export interface MachineOptions {
 
 export class LinuxMachine {
   readonly state: MachineState;
+  /** The run in progress: the helper table (built once) reaches it through here. */
+  private current: RunState | undefined;
+  private readonly helpers = linuxHelperTable(() => this.current!);
+  private readonly runners = new Map<LoadedProgram, Runner>();
 
   private constructor(readonly object: LoadedObject, state: MachineState) {
     this.state = state;
@@ -114,18 +118,17 @@ export class LinuxMachine {
   run(program: LoadedProgram, input: ProgRunInput = {}): ProgRunResult {
     const refused = checkInput(program.type, input);
     if (refused) return { retval: 0, steps: 0, refused, records: [] };
-    let state: RunState | undefined;
-    const vm = new Vm(program.insns, {
-      budget: input.budget ?? DEFAULT_BUDGET,
-      helpers: linuxHelperTable(() => state!),
-      resolveLddw: (src, imm, next, pc) => this.resolveLddw(state!, src, imm, next, pc),
-    });
-    const code = vm.memory.add(`code of ${program.name}`, 'rodata', new Uint8Array(0), false);
+    const runner = this.runnerFor(program);
+    const { vm } = runner;
+    vm.reset(program.insns, runner.keepRegions);
+    vm.budget = input.budget ?? DEFAULT_BUDGET;
     const ctx = buildContext(vm, program.type ?? 'unspec', input);
-    state = { machine: this.state, vm, mem: new MapMemory(vm.memory), ctx, tailCalls: 0, codeRegionHi: code.hi, reservations: new Map() };
+    const state: RunState = { machine: this.state, vm, mem: runner.mem, ctx, tailCalls: 0, codeRegionHi: runner.codeRegionHi, reservations: new Map() };
     vm.setReg(1, ctx.address);
     const firstRecord = this.state.records.length;
+    this.current = state;
     vm.run();
+    this.current = undefined;
     const retval = vm.status === 'exited' ? Number(vm.getReg(0) & 0xffffffffn) : 0;
     return {
       retval,
@@ -136,6 +139,20 @@ export class LinuxMachine {
       records: this.state.records.slice(firstRecord),
       redirect: state.redirect,
     };
+  }
+
+  /** One Vm per program, reused from run to run (its per-run regions are dropped by reset). */
+  private runnerFor(program: LoadedProgram): Runner {
+    let runner = this.runners.get(program);
+    if (runner) return runner;
+    const vm = new Vm(program.insns, {
+      helpers: this.helpers,
+      resolveLddw: (src, imm, next, pc) => this.resolveLddw(this.current!, src, imm, next, pc),
+    });
+    const code = vm.memory.add(`code of ${program.name}`, 'rodata', new Uint8Array(0), false);
+    runner = { vm, mem: new MapMemory(vm.memory), codeRegionHi: code.hi, keepRegions: vm.memory.count };
+    this.runners.set(program, runner);
+    return runner;
   }
 
   private resolveLddw(state: RunState, src: number, imm: number, next: number, pc: number): bigint | string {
@@ -150,6 +167,14 @@ export class LinuxMachine {
     if (!view) return `lddw names a value of map '${map.name}', which has no element 0`;
     return state.mem.valueAddress(map, view, !this.maps.readOnly(map), next);
   }
+}
+
+interface Runner {
+  vm: Vm;
+  mem: MapMemory;
+  codeRegionHi: number;
+  /** Regions every run keeps (stacks, code); the rest are the run's own. */
+  keepRegions: number;
 }
 
 export interface MapDump {

@@ -16,10 +16,11 @@ import { narrow, PacketBuffer } from './packet';
 /** NET_SKB_PAD + NET_IP_ALIGN on x86-64. */
 export const SKB_HEADROOM = 64;
 /** Room kept before the headroom so change_head and vlan pushes never need a new buffer. */
-const EXTRA_HEAD = 4096;
+const EXTRA_HEAD = 1024;
+/** Room after the data for change_tail (a larger growth is refused with -EINVAL here). */
+const TAIL_ROOM = 8192;
 /** The largest linear test-run packet: PAGE_SIZE - headroom - skb_shared_info. */
 export const SKB_MAX_DATA = 4096 - SKB_HEADROOM - 320;
-const SKB_CAPACITY = EXTRA_HEAD + 65536 + 4096;
 export const SK_BUFF_SIZE = 192;
 
 /** __sk_buff offsets (include/uapi/linux/bpf.h). */
@@ -64,7 +65,7 @@ export class SkbContext {
 
   constructor(memory: Memory, frame: Uint8Array, readonly isL2: boolean, ctxIn?: SkbInput) {
     const input = ctxIn ?? {};
-    this.packet = new PacketBuffer(memory, frame, EXTRA_HEAD + SKB_HEADROOM, SKB_CAPACITY);
+    this.packet = new PacketBuffer(memory, frame, EXTRA_HEAD + SKB_HEADROOM, EXTRA_HEAD + SKB_HEADROOM + frame.length + TAIL_ROOM);
     this.protocol = ethTypeTrans(frame);
     const f = this.fields;
     f.setUint32(SKB.pkt_type, pktType(frame), true);
