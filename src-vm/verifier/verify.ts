@@ -54,6 +54,8 @@ export interface VerifierOptions {
 
 export interface VerifierErrorReport {
   insnIdx: number;
+  /** Our stable category of the rejection ('pkt-access', 'stack-read', 'ref-leak', …), for diagnostic codes. */
+  code: string;
   message: string;
   detail: string[];
   file?: string;
@@ -339,7 +341,7 @@ function isSleepable(program: VerifierProgram): boolean {
 
 function errorReport(err: VerifierError, lineTable?: LineTable): VerifierErrorReport {
   const loc = lineTable && locationAt(lineTable, err.insnIdx);
-  const report: VerifierErrorReport = { insnIdx: err.insnIdx, message: err.message, detail: [...err.trail] };
+  const report: VerifierErrorReport = { insnIdx: err.insnIdx, code: err.code, message: err.message, detail: [...err.trail] };
   if (loc) { report.file = loc.fileName; report.line = loc.line; report.column = loc.column; }
   return report;
 }

@@ -79,7 +79,7 @@ test('verifier log: level 1 is the failing path (states included), the error and
     'processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0',
   ]);
   assert.deepEqual(report.error, {
-    insnIdx: 1, message: 'invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)', detail: ['R2 offset is outside of the packet'],
+    insnIdx: 1, code: 'pkt-access', message: 'invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)', detail: ['R2 offset is outside of the packet'],
   });
 });
 
