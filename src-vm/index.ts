@@ -82,6 +82,12 @@ export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runP
 export { CONFORMANCE_HELPERS, type HelperEntry, type HelperImpl, type HelperTable } from './vm/helpers';
 export { EbpfRuntime } from './vm/runtime';
 export { formatBytes } from './vm/runtimeInspect';
+export { LinuxMachine, type MachineOptions, type MapDump, type ProgRunInput, type ProgRunResult } from './vm/linux/linuxMachine';
+export { LINUX_HELPERS, HELPER_FAMILIES } from './vm/linux/helpers';
+export { parseRunConfig, type RunConfig, type MapContents } from './vm/linux/runConfig';
+export { readPcap } from './vm/linux/pcap';
+export { defaultEnv, DEFAULT_PROCESS, type OutputRecord, type SimEnv, type SimProcess } from './vm/linux/runState';
+export { returnName } from './vm/linux/returnCodes';
 export type * from './vm/runtimeTypes';
 
 // bpf_conformance vectors
