@@ -118,3 +118,12 @@ test('bpf_loop runs its callback until it returns 1; the result is the iteration
   assert.equal(r.fault, undefined);
   assert.equal(r.retval, 4);
 });
+
+test('raw_tracepoint and perf_event contexts: u64 arguments, sample_period after pt_regs', () => {
+  const raw = objectOf([program('raw', 'raw_tracepoint', ['r0 = *(u64 *)(r1 + 8)', 'exit'])]);
+  const m = LinuxMachine.create(raw).value;
+  assert.equal(m.run(raw.programs[0], { tracing: { args: [1n, 99n] } }).retval, 99);
+  const perf = objectOf([program('perf', 'perf_event', ['r0 = *(u64 *)(r1 + 168)', 'exit'])]);
+  const p = LinuxMachine.create(perf).value;
+  assert.equal(p.run(perf.programs[0], { tracing: { samplePeriod: 1000n } }).retval, 1000);
+});
