@@ -77,7 +77,7 @@ export class VerifierLog {
       if (slot) items.push(slot);
     }
     const refs = formatRefs(st);
-    if (refs && items.length) items.push(refs);
+    if (refs && (items.length || touched.length)) items.push(refs); // a scratched state prints its references
     if (f.frameno && (items.length || touched.length)) items.unshift(`frame${f.frameno}:`);
     // Scratched registers that print nothing (R0 of a void helper) still leave the kernel's bare `;`.
     const suffix = items.length ? `; ${items.join(' ')}` : touched.length ? ';' : '';

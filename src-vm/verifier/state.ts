@@ -107,9 +107,14 @@ export function formatState(st: VerifierState): string[] {
   return items;
 }
 
-/** print_verifier_state's tail: the ids of the references held, `refs=2,5`, or '' when none. */
+/**
+ * print_verifier_state's tail: the ids of the references held, `refs=2,5`, or '' when none. A held lock is
+ * the last reference (nothing can be acquired under it), listed by its value's id when it has one.
+ */
 export function formatRefs(st: VerifierState): string {
-  return st.refs.length > 0 ? `refs=${st.refs.map((r) => r.id).join(',')}` : '';
+  const ids = st.refs.map((r) => r.id);
+  if (st.lock?.id) ids.push(st.lock.id);
+  return ids.length > 0 ? `refs=${ids.join(',')}` : '';
 }
 
 /** check_ids: old ids map one-to-one onto current ids. */

@@ -24,11 +24,13 @@ import { checkLdAbs } from './checks/ldAbs';
 import { checkMayGoto } from './checks/mayGoto';
 import { returnFromCallback } from './checks/callbacks';
 import { type LoopInfo, loopInfo, onPathVerdict } from './loopConvergence';
-import { checkCombinedStack, enterSubprog, returnFromSubprog } from './checks/subprogCall';
+import { enterSubprog, returnFromSubprog } from './checks/subprogCall';
+import { checkMaxStackDepth } from './checks/stackDepth';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkMapProgCompat } from './mapProgCompat';
 import { checkWrite } from './checks/regCheck';
 import { checkCallUnderLock } from './checks/spinLock';
+import { isTailCall, returnAfterTailCall } from './checks/tailCall';
 
 export const INSN_LIMIT = 1_000_000;
 
@@ -280,6 +282,7 @@ class Explorer {
       const gpl = GPL_COMPATIBLE.has(this.program.license ?? '');
       const err = checkHelperCall(this.env, st, pc, i, gpl);
       if (err) return err;
+      if (isTailCall(i) && st.frames.length > 1) return this.returnAfterTailCall(st, pc);
       this.log.insn(pc, st, [0]);
       return { next: pc + 1 };
     }
@@ -293,6 +296,14 @@ class Explorer {
     if ('error' in res) return res.error;
     this.log.insn(pc, st, (i.code & 0x08) ? [i.dst, i.src] : [i.dst]);
     return res;
+  }
+
+  private returnAfterTailCall(st: VerifierState, pc: number): StepOutcome {
+    const back = returnAfterTailCall(this.env, st, pc);
+    if (back instanceof VerifierError) return back;
+    this.log.insn(pc, undefined, []);
+    this.log.callReturn(back.callee, st.cur, back.next);
+    return { next: back.next };
   }
 
   private logInsn(st: VerifierState, pc: number, i: Insn): void {
@@ -315,7 +326,10 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
   // Before any instruction is explored: the maps the program names (resolve_pseudo_ldimm64), then check_cfg.
   const early = checkMapProgCompat(program.insns, program.maps ?? [], program.type, isSleepable(program)) ??
     (cfg.errors.length > 0 ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message) : undefined);
-  const err = early ?? explorer.run() ?? checkCombinedStack(program.insns, cfg.subprogOf, cfg.subprogs.map((sp) => sp.start), explorer.stackDepths);
+  const err = early ?? explorer.run() ?? checkMaxStackDepth({
+    insns: program.insns, starts: cfg.subprogs.map((sp) => sp.start), subprogOf: cfg.subprogOf, depths: explorer.stackDepths,
+    progType: program.type, attach: program.attach,
+  });
   if (err) {
     if (early) explorer.log.lines.push(err.message, ...err.trail);
     else explorer.log.error(err.insnIdx, err.message, err.trail);

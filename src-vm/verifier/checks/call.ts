@@ -18,11 +18,12 @@ import { checkRead } from './regCheck';
 import { CHANGES_PKT_DATA, clearAllPktPointers } from './pktInvalidate';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff, checkHelperRegion } from './mem';
-import { acquireReference, checkReferenceLeak, releaseReference } from '../refs';
+import { acquireReference, releaseReference } from '../refs';
 import { checkSockArg, checkSockMapValueArg, isSockArgKind, isSockMap, lookupAcquires, sockReturn } from './sockHelpers';
 import { checkMapFuncCompat } from '../mapFuncCompat';
 import { refineHelperResult } from '../helperRetRange';
 import { checkSpecialFields, mayPointToSpinLock, processSpinLock } from './spinLock';
+import { checkTailCall } from './tailCall';
 
 /** The register types an argument kind accepts, in the kernel's order (for `expected=` lists). */
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
@@ -69,8 +70,8 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   const cbErr = pushCallbackCall(env, st, pc, id, meta);
   if (cbErr) return cbErr;
   if (row.name === 'tail_call') {
-    const leak = checkReferenceLeak(st, pc, 'tail_call');
-    if (leak) return leak;
+    const refused = checkTailCall(st, pc, meta.map);
+    if (refused) return refused;
   }
   const compat = checkMapFuncCompat({ pc, map: meta.map, helper: row.name, helperId: id, prog: env.progType, attach: env.attach });
   if (compat) return compat;

@@ -9,8 +9,7 @@ import { reject, type CheckResult } from '../errors';
 import { notInit, unknownScalar } from '../regState';
 import type { VerifierState } from '../state';
 import { checkRead } from './regCheck';
-import { checkReferenceLeak } from '../refs';
-import { checkLockHeld } from './spinLock';
+import { checkResourceLeak } from './spinLock';
 
 const SKB_PROGRAMS = new Set(['socket_filter', 'sched_cls', 'sched_act']);
 
@@ -22,7 +21,7 @@ export function checkLdAbs(env: VerifyEnv, st: VerifierState, pc: number, i: Ins
   if (i.dst !== 0 || i.off !== 0 || (i.code & 0x18) === 0x18 || (!isInd && i.src !== 0)) {
     return reject(pc, 'ld-abs', 'BPF_LD_[ABS|IND] uses reserved fields');
   }
-  const err = checkRead(st, pc, 6) ?? checkLockHeld(st, pc, 'BPF_LD_[ABS|IND]') ?? checkReferenceLeak(st, pc, 'BPF_LD_[ABS|IND]');
+  const err = checkRead(st, pc, 6) ?? checkResourceLeak(st, pc, 'BPF_LD_[ABS|IND]');
   if (err) return err;
   const regs = st.cur.regs;
   if (regs[6].type !== 'ctx') return reject(pc, 'ld-abs', 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');

@@ -10,6 +10,7 @@
 import type { Insn } from '../../isa/insn';
 import { reject, type CheckResult } from '../errors';
 import type { MapValueFieldKind } from '../mapValueFields';
+import { checkReferenceLeak } from '../refs';
 import { constOffset, hasConstOffset, type RegState } from '../regState';
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
@@ -89,4 +90,12 @@ export function checkSpecialFields(pc: number, reg: RegState, off: number, size:
     }
   }
   return undefined;
+}
+
+/**
+ * check_resource_leak with its lock test (tail calls, BPF_LD_[ABS|IND]): no lock held, then no reference
+ * held, where references count only in the main program's frame (a subprogram's caller still owns them).
+ */
+export function checkResourceLeak(st: VerifierState, pc: number, prefix: string): CheckResult {
+  return checkLockHeld(st, pc, prefix) ?? (st.frames.length === 1 ? checkReferenceLeak(st, pc, prefix) : undefined);
 }

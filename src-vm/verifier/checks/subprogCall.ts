@@ -1,13 +1,11 @@
 // bpf-to-bpf calls of static subprograms (check_func_call / prepare_func_exit):
 // a new frame with R1-R5 passed over and its own stack, at most 8 frames; on
-// exit R0 (set or not) goes back to the caller, whose R1-R5 are then unreadable. After
-// verification, the combined stack of every call chain must fit in 512 bytes
-// (check_max_stack_depth, frames rounded up to 16 bytes as with the JIT).
+// exit R0 (set or not) goes back to the caller, whose R1-R5 are then unreadable.
+// The stack of call chains is checked after verification (stackDepth.ts).
 
 import type { Insn } from '../../isa/insn';
 import { reject, type VerifierError } from '../errors';
 import { notInit, pointerReg, regClone } from '../regState';
-import { MAX_BPF_STACK } from '../stackState';
 import { FuncState, MAX_CALL_FRAMES, type VerifierState } from '../state';
 
 export type CallResult = { next: number } | VerifierError;
@@ -38,30 +36,4 @@ export function returnFromSubprog(st: VerifierState, pc: number): CallResult {
   caller.regs[0] = r0;
   for (let r = 1; r <= 5; r++) caller.regs[r] = notInit();
   return { next: callee.callsite + 1 };
-}
-
-/** check_max_stack_depth: the deepest chain of calls from the main program, with each frame rounded up to 16 bytes. */
-export function checkCombinedStack(
-  insns: readonly Insn[], subprogOf: readonly number[], starts: readonly number[], depths: readonly number[],
-): VerifierError | undefined {
-  const callees: number[][] = starts.map(() => []);
-  insns.forEach((i, pc) => {
-    if (i.code === 0x85 && i.src === 1) {
-      const target = subprogOf[pc + 1 + i.imm];
-      if (target !== undefined) callees[subprogOf[pc]].push(target);
-    }
-  });
-  const walk = (idx: number, frames: number, depth: number, seen: Set<number>): VerifierError | undefined => {
-    const total = depth + Math.ceil(Math.max(depths[idx] ?? 0, 1) / 16) * 16;
-    if (total > MAX_BPF_STACK) {
-      return reject(-1, 'stack', `combined stack size of ${frames} calls is ${total}. Too large`);
-    }
-    for (const c of callees[idx]) {
-      if (seen.has(c)) continue;
-      const err = walk(c, frames + 1, total, new Set([...seen, c]));
-      if (err) return err;
-    }
-    return undefined;
-  };
-  return walk(0, 1, 0, new Set([0]));
 }
