@@ -18,6 +18,8 @@ export { VERIFIABLE_TYPES };
 import type { MapRef } from './verifier/regState';
 import { verifyProgram, type VerifierOptions, type VerifierReport } from './verifier/verify';
 import { mapValueFields } from './verifier/mapValueFields';
+import type { SubprogSignature } from './verifier/checks/globalFunc';
+import { subprogSignatures } from './funcSignatures';
 
 
 export interface VerifyTarget {
@@ -33,6 +35,8 @@ export interface VerifyTarget {
   maps: MapRef[];
   license?: string;
   lineTable?: LineTable;
+  /** Functions with func_info and, for global ones, their signatures as the kernel reads them from BTF. */
+  subprogs?: SubprogSignature[];
 }
 
 export type VerifyOutcome =
@@ -49,9 +53,11 @@ function targetOfProgram(obj: LoadedObject, p: LoadedProgram, typeOverride?: str
     readOnly: m.readOnly, initialValue: m.initialValue, valueFields: mapValueFields(obj.btf, m.valueTypeId),
   }));
   const lineTable = p.lineInfo.length > 0 ? buildLineTable(p.lineInfo, p.insns.length).value : undefined;
+  const type = typeOverride ?? p.type;
+  const subprogs = isVerifiable(type) ? subprogSignatures(obj.btf, p.funcInfo, type) : [];
   return {
     name: p.name, section: p.section, type: typeOverride ?? p.type, attach: typeOverride ? undefined : p.expectedAttachType,
-    sleepable: typeOverride ? undefined : p.flags?.sleepable, insns: p.insns, maps, license: obj.license, lineTable,
+    sleepable: typeOverride ? undefined : p.flags?.sleepable, insns: p.insns, maps, license: obj.license, lineTable, subprogs,
   };
 }
 
@@ -83,6 +89,7 @@ export function verifyTarget(target: VerifyTarget, opts: VerifierOptions = {}): 
   const start = performance.now();
   const report = verifyProgram({
     insns: target.insns, type: target.type, attach: target.attach, sleepable: target.sleepable, maps: target.maps, license: target.license, lineTable: target.lineTable,
+    subprogs: target.subprogs,
   }, opts);
   return { kind: 'verified', report, timeUs: Math.round((performance.now() - start) * 1000) };
 }

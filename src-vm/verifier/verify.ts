@@ -14,7 +14,7 @@ import type { ProgType, VerifyEnv } from './env';
 import { reject, VerifierError } from './errors';
 import { computeLiveRegs } from './liveness';
 import { VerifierLog, type LogLevel } from './log';
-import { constScalar, type MapRef, pointerReg } from './regState';
+import { constScalar, formatReg, type MapRef, pointerReg } from './regState';
 import { formatState, initialState, stateClone, stateSubsumes, type VerifierState } from './state';
 import { checkAlu } from './checks/alu';
 import { checkHelperCall } from './checks/call';
@@ -29,6 +29,7 @@ import { checkMaxStackDepth } from './checks/stackDepth';
 import { checkAtomic, checkLoad, checkStore } from './checks/mem';
 import { checkMapProgCompat } from './mapProgCompat';
 import { checkWrite } from './checks/regCheck';
+import { checkGlobalExit, type GlobalCallee, GlobalFuncs, globalEntryState, type SubprogSignature } from './checks/globalFunc';
 import { checkCallUnderLock } from './checks/spinLock';
 import { isTailCall, returnAfterTailCall } from './checks/tailCall';
 
@@ -46,6 +47,8 @@ export interface VerifierProgram {
   license?: string;
   /** Loaded with BPF_F_SLEEPABLE (the section name says so); syscall programs are regardless. */
   sleepable?: boolean;
+  /** Functions with func_info (from BTF): global ones are verified on their own and checked at each call by signature. */
+  subprogs?: readonly SubprogSignature[];
 }
 
 export interface VerifierOptions {
@@ -89,6 +92,9 @@ class Explorer {
   readonly env: VerifyEnv;
   readonly log: VerifierLog;
   readonly prunePoints: boolean[];
+  readonly globals: GlobalFuncs;
+  /** The subprogram the current pass starts in: 0, or the global function being verified. */
+  private rootSubprog = 0;
   private readonly stored: VerifierState[][] = [];
   private readonly worklist: Pending[] = [];
   processed = 0;
@@ -112,15 +118,31 @@ class Explorer {
     this.env = { insns: program.insns, progType: program.type, attach: program.attach, sleepable: isSleepable(program), maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
     this.prunePoints = prunePoints;
+    this.globals = new GlobalFuncs(program.subprogs, subprogOf);
     if (opts.recordStates) this.statesAt = new Map();
   }
 
+  /** The main program, then every global function it (transitively) calls (do_check_main, do_check_subprogs). */
   run(): VerifierError | undefined {
-    let cur: VerifierState | undefined = initialState();
+    const err = this.runPass(initialState());
+    if (err) return err;
+    for (let g = this.globals.nextToVerify(); g; g = this.globals.nextToVerify()) {
+      if (this.log.level > 0) this.log.lines.push(`Validating ${g.sig.name}() func#${g.index}...`);
+      this.rootSubprog = g.index;
+      this.stored.length = 0; // free_states: each pass prunes only against its own states
+      const gErr = this.runPass(globalEntryState(this.env, g.sig));
+      if (gErr) return gErr;
+      if (this.log.level > 0) this.log.lines.push(`Func#${g.index} ('${g.sig.name}') is safe for any args that match its prototype`);
+    }
+    return undefined;
+  }
+
+  private runPass(start: VerifierState): VerifierError | undefined {
+    let cur: VerifierState | undefined = start;
     this.log.pathStart(cur, undefined);
     let from: number | undefined;
     // Errors found between instructions belong to the one the log showed last (the kernel's prev_insn_idx).
-    let prevPc = 0;
+    let prevPc = start.pc;
     while (cur) {
       if (++this.processed > INSN_LIMIT) {
         return reject(prevPc, 'too-large', `BPF program is too large. Processed ${this.processed} insn`);
@@ -164,7 +186,7 @@ class Explorer {
   recordStackDepths(st: VerifierState): void {
     st.frames.forEach((f, k) => {
       const call = this.program.insns[f.callsite];
-      const sub = k === 0 ? 0 : this.subprogOf[f.callsite + 1 + call.imm];
+      const sub = k === 0 ? this.rootSubprog : this.subprogOf[f.callsite + 1 + call.imm];
       this.stackDepths[sub] = Math.max(this.stackDepths[sub] ?? 0, f.stack.allocated);
     });
   }
@@ -262,7 +284,7 @@ class Explorer {
         if (!callee.callback && 'next' in back) this.log.callReturn(callee, st.cur, back.next);
         return back;
       }
-      const err = checkExit(this.env, st, pc);
+      const err = this.rootSubprog ? checkGlobalExit(st, pc) : checkExit(this.env, st, pc);
       if (err) return err;
       this.log.insn(pc, undefined, []);
       return { done: true };
@@ -271,6 +293,8 @@ class Explorer {
       const locked = checkCallUnderLock(st, pc, i);
       if (locked) return locked;
       if (i.src === 1) {
+        const global = this.globals.at(pc + 1 + i.imm);
+        if (global) return this.stepGlobalCall(st, pc, global);
         const into = enterSubprog(st, pc, i);
         if (!(into instanceof VerifierError)) {
           this.log.insn(pc, undefined, []);
@@ -296,6 +320,19 @@ class Explorer {
     if ('error' in res) return res.error;
     this.log.insn(pc, st, (i.code & 0x08) ? [i.dst, i.src] : [i.dst]);
     return res;
+  }
+
+  /** A call of a global function: checked against its signature, not entered (check_func_call's global path). */
+  private stepGlobalCall(st: VerifierState, pc: number, callee: GlobalCallee): StepOutcome {
+    const err = this.globals.call(st, pc, callee);
+    if (err) return err;
+    this.log.insn(pc, undefined, []);
+    if (this.log.level > 0) {
+      const f = st.cur;
+      this.log.lines.push(`Func#${callee.index} ('${callee.sig.name}') is global and assumed valid.`,
+        `${pc + 1}:${f.frameno ? ` frame${f.frameno}:` : ''} R0=${formatReg(f.regs[0], f.frameno)}`);
+    }
+    return { next: pc + 1 };
   }
 
   private returnAfterTailCall(st: VerifierState, pc: number): StepOutcome {

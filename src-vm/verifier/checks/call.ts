@@ -207,8 +207,8 @@ function checkSizeArg(st: VerifierState, pc: number, regno: number, zeroOk: bool
   return helperMemAccess(st, pc, meta.memRegno, umax, meta.memWrite ?? false);
 }
 
-/** check_helper_mem_access for the memory kinds modelled: stack, map key/value, packet, mem. */
-function helperMemAccess(st: VerifierState, pc: number, regno: number, size: number, write: boolean): CheckResult {
+/** check_helper_mem_access for the memory kinds modelled: stack, map key/value, packet, mem (also global functions' memory arguments). */
+export function helperMemAccess(st: VerifierState, pc: number, regno: number, size: number, write: boolean): CheckResult {
   const reg = st.cur.regs[regno];
   const off = reg.off;
   if (reg.type === 'stack') {

@@ -8,6 +8,7 @@ import type { VerifierCase } from './verifierCases';
 import { CONTROL_C_CASES } from './cases/control';
 import { TRACING_C_CASES } from './cases/tracing';
 import { SOCKET_C_CASES } from './cases/sockets';
+import { GLOBAL_FUNC_C_CASES } from './cases/globalFuncs';
 import { LOCK_TAILCALL_C_CASES } from './cases/locksTailCalls';
 
 export interface VerifierCCase {
@@ -259,5 +260,6 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
   ...CONTROL_C_CASES,
   ...TRACING_C_CASES,
   ...SOCKET_C_CASES,
+  ...GLOBAL_FUNC_C_CASES,
   ...LOCK_TAILCALL_C_CASES,
 ];
