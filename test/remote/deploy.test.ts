@@ -28,6 +28,8 @@ import { runTool } from '../support/tools';
 import { wrapForXdp } from '../support/xdpOracle';
 import { sshdUnavailable, startSshd, type TestSshd } from './sshd';
 import { built, openSession } from './session';
+import { runLocally } from '../../client/src/remote/localRun';
+import { hex, runDifferences } from '../../src-vm/cli/remoteCompare';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const skip = kernelUnavailable() ?? sshdUnavailable() ?? (process.getuid?.() === 0 ? undefined : 'network namespaces and veth pairs need root');
@@ -180,4 +182,39 @@ test('names full of shell metacharacters deploy, run and unload correctly and ex
   await unload(session, name);
   for (const dir of [homedir(), '/', '/tmp', sshd.dir, process.cwd()]) assert.equal(existsSync(join(dir, 'ebpf-wb-canary')), false, `canary in ${dir}`);
   assert.equal(existsSync(`${PIN_ROOT}/${name}`), false);
+});
+
+/** An IPv4/UDP frame (Ethernet addresses distinct so a swap shows), a non-IP frame, and a frame cut inside the IP header. */
+const REWRITE_PACKETS: [what: string, bytes: Uint8Array, retval: number][] = [
+  ['IPv4', Uint8Array.from([
+    0x02, 0, 0, 0, 0, 0xbb, 0x02, 0, 0, 0, 0, 0xaa, 0x08, 0x00,
+    0x45, 0, 0, 29, 0, 1, 0, 0, 64, 17, 0x12, 0x34, 10, 0, 0, 1, 10, 0, 0, 2,
+    0x30, 0x39, 0, 9, 0, 9, 0, 0, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ]), 3],
+  ['ARP', Uint8Array.from({ length: 42 }, (_, i) => (i === 12 ? 0x08 : i === 13 ? 0x06 : (i * 29 + 3) & 0xff)), 2],
+  ['short IPv4', Uint8Array.from({ length: 20 }, (_, i) => (i === 12 ? 0x08 : i === 13 ? 0x00 : i + 1)), 1],
+];
+
+test('remote run compares like with like: an XDP program reading data/data_end and rewriting the packet, kernel vs our context runner', { skip }, async () => {
+  const obj = built(join(FIXTURES, 'xdp_rewrite.c'));
+  const name = `${TAG}-rewrite`;
+  const d = await deploy(session, { bytes: obj.bytes, fileName: obj.fileName, name });
+  assert.ok(d.loaded, d.output);
+  try {
+    for (const [what, packet, retval] of REWRITE_PACKETS) {
+      const k = await testRun(session, name, 'bounce', packet, 1);
+      const kernel = { retval: k.retval, dataOut: hex(k.dataOut), durationNs: k.durationNs };
+      const ours = runLocally(obj.bytes, obj.objectName, 'bounce', packet);
+      assert.ok(ours, 'the object has the program');
+      assert.equal(kernel.retval, retval, `${what}: kernel verdict`);
+      assert.deepEqual(runDifferences(kernel, ours), [], `${what}: kernel and our interpreter agree`);
+      assert.equal(ours.dataOut, kernel.dataOut);
+      assert.ok(ours.steps > 5, `${what}: our run executed the program (${ours.steps} insns)`);
+      if (what !== 'short IPv4') assert.notEqual(kernel.dataOut, hex(packet), `${what}: the program rewrote the packet`);
+    }
+    assert.equal(runLocally(obj.bytes, obj.objectName, 'no_such_prog', new Uint8Array(64)), null);
+    assert.match(runLocally(obj.bytes, obj.objectName, 'bounce', new Uint8Array(8))?.fault ?? '', /test_run refuses .*at least 14/);
+  } finally {
+    await unload(session, name);
+  }
 });

@@ -105,7 +105,7 @@ function printRun(io: CliIo, r: RemoteRunJson, json: boolean, defaultPacket: boo
   if (defaultPacket) io.out('packet: 64 zero bytes (give one with --packet HEX)');
   io.out(`kernel (${r.host}, ${r.release}): ${r.program}: retval ${r.kernel.retval}, ${r.kernel.durationNs} ns per run (${r.repeat} run${r.repeat === 1 ? '' : 's'})`);
   io.out(`  data out: ${r.kernel.dataOut}`);
-  if (r.ours) io.out(`ours (r1 = packet, r2 = length): ${r.ours.fault ? `fault: ${r.ours.fault}` : `retval ${r.ours.retval} (r0 ${r.ours.r0}), ${r.ours.steps} insns`}`);
+  if (r.ours) io.out(`ours (our interpreter, the same context): ${r.ours.fault ? `fault: ${r.ours.fault}` : `retval ${r.ours.retval} (r0 ${r.ours.r0}), ${r.ours.steps} insns`}`);
   for (const d of r.differences) io.out(`difference: ${d}`);
 }
 
