@@ -1,5 +1,5 @@
 // Bundles every entry point into out/: the VS Code client, the language
-// server, the debug adapter, the CLI and the benchmark. `vscode` stays external.
+// server, the debug adapter, the CLI, the benchmark and the in-host e2e test module. `vscode` stays external.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -10,6 +10,7 @@ const entries = [
   { in: 'client/src/debug/adapterMain.ts', out: 'debugAdapter' },
   { in: 'src-vm/cli.ts', out: 'cli' },
   { in: 'bench/bench.ts', out: 'bench' },
+  { in: 'test/e2e/host/index.ts', out: 'test/e2e/index' },
 ].filter((e) => existsSync(e.in));
 
 const watch = process.argv.includes('--watch');

@@ -1,0 +1,39 @@
+// Entry of the in-host e2e module (bundled to out/test/e2e/index.js): VS Code's
+// test runner calls run() inside the extension host (code-server's payload route
+// or @vscode/test-electron). It runs the scenario named by EBPF_WB_E2E_SCENARIO
+// and writes its facts, or its failure, as JSON to EBPF_WB_E2E_RESULT.
+import { writeFileSync } from 'node:fs';
+import { HOST_SCENARIOS } from './scenarios';
+
+export interface HostResult {
+  scenario: string;
+  ok: boolean;
+  facts?: Record<string, string | number | boolean>;
+  error?: string;
+  ms: number;
+}
+
+function report(result: HostResult): void {
+  const path = process.env.EBPF_WB_E2E_RESULT;
+  if (path) writeFileSync(path, JSON.stringify(result, null, 2) + '\n');
+  console.log(`[e2e host] ${JSON.stringify(result)}`);
+}
+
+export async function run(): Promise<void> {
+  const scenario = process.env.EBPF_WB_E2E_SCENARIO ?? '';
+  const check = HOST_SCENARIOS[scenario];
+  const start = Date.now();
+  if (!check) {
+    const error = `unknown scenario "${scenario}" (known: ${Object.keys(HOST_SCENARIOS).join(', ')})`;
+    report({ scenario, ok: false, error, ms: 0 });
+    throw new Error(error);
+  }
+  try {
+    const facts = await check();
+    report({ scenario, ok: true, facts, ms: Date.now() - start });
+  } catch (err) {
+    const error = err instanceof Error ? err.stack ?? err.message : String(err);
+    report({ scenario, ok: false, error, ms: Date.now() - start });
+    throw err;
+  }
+}

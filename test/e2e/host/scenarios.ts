@@ -1,0 +1,69 @@
+// The in-host halves of the e2e scenarios: each opens a workspace file in the
+// real extension host, checks what our extension shows through the `vscode`
+// API, and returns facts the browser driver needs (lines to find on screen).
+// Later scenarios (debug session, deploy) are added as rows of HOST_SCENARIOS.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { hoverText, lineOf, openWorkspaceFile, waitFor, waitForError } from './wait';
+
+export const EXTENSION_ID = 'ebpf-workbench.ebpf-workbench';
+/** Compiling with clang and verifying can take a few seconds on a cold machine. */
+const DIAGNOSTIC_TIMEOUT_MS = 60_000;
+
+export type HostFacts = Record<string, string | number | boolean>;
+export type HostScenario = () => Promise<HostFacts>;
+
+function ourExtension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded in this extension host`);
+  return ext;
+}
+
+/** (a) A C file with a missing packet bounds check: the kernel's message on the right line, register state on hover. */
+async function cSquiggle(): Promise<HostFacts> {
+  const editor = await openWorkspaceFile('xdp_unchecked.bpf.c');
+  const doc = editor.document;
+  const expectedLine = lineOf(doc, 'iph->saddr ==');
+  const diag = await waitForError(doc.uri, 'invalid access to packet', DIAGNOSTIC_TIMEOUT_MS);
+  assert.equal(diag.range.start.line, expectedLine, `squiggle on line ${diag.range.start.line + 1}, expected ${expectedLine + 1}: ${diag.message}`);
+  assert.match(diag.message, /invalid access to packet, off=\d+ size=\d+, R\d\(id=\d+,off=\d+,r=\d+\)/);
+  const hover = await hoverText(doc.uri, diag.range.start);
+  assert.match(hover, /verifier state before/, `hover at the squiggle: ${hover}`);
+  assert.match(hover, /R1=ctx\(\)|R\d=pkt\(/, `hover shows no register state: ${hover}`);
+  editor.selection = new vscode.Selection(diag.range.start, diag.range.start);
+  const ext = ourExtension();
+  return { line: expectedLine + 1, message: diag.message.split('\n')[0], extensionPath: ext.extensionPath, languageId: doc.languageId };
+}
+
+/** (b) An assembly file: our language id (hence our grammar) and the verifier's diagnostic on the unchecked load. */
+async function asmFile(): Promise<HostFacts> {
+  const editor = await openWorkspaceFile('unchecked_read.bpf.s');
+  const doc = editor.document;
+  assert.equal(doc.languageId, 'ebpf-asm');
+  const expectedLine = lineOf(doc, 'r0 = *(u8 *)(r2 + 12)');
+  const diag = await waitForError(doc.uri, 'invalid access to packet', DIAGNOSTIC_TIMEOUT_MS);
+  assert.equal(diag.range.start.line, expectedLine, `diagnostic on line ${diag.range.start.line + 1}, expected ${expectedLine + 1}`);
+  const hover = await hoverText(doc.uri, new vscode.Position(expectedLine, 9));
+  assert.match(hover, /R2=pkt\(r=0\)/, `hover on the load shows no packet pointer: ${hover}`);
+  return { line: expectedLine + 1, message: diag.message.split('\n')[0] };
+}
+
+/** Activation time of our extension in this host, measured when nothing has activated it yet. */
+async function activation(): Promise<HostFacts> {
+  const ext = ourExtension();
+  assert.equal(ext.isActive, false, 'the extension was already active: the activation workspace must hold no eBPF files');
+  const start = performance.now();
+  await ext.activate();
+  const activationMs = performance.now() - start;
+  await waitFor(() => (ext.isActive ? true : undefined), 10_000, () => 'extension did not report active');
+  return { activationMs: Math.round(activationMs * 10) / 10 };
+}
+
+/** Scenario name → in-host check. The driver runs the same names (test/e2e/driver/scenarios.ts). */
+export const HOST_SCENARIOS: Readonly<Record<string, HostScenario>> = {
+  'c-squiggle': cSquiggle,
+  'asm-file': asmFile,
+  'installed-vsix': cSquiggle,
+  activation,
+  // 'debug-session' and 'deploy' join here once the debugger and remote views land (issue 9).
+};
