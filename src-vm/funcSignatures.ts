@@ -137,14 +137,15 @@ function globalArgs(btf: Btf, fn: BtfFunc, progType: ProgTypeName): GlobalArg[] 
 
 /**
  * Every function of a linked program that has a func_info record (entry first),
- * with its linkage and, for global ones, the signature the kernel derives.
+ * with its linkage and, for global ones, the signature the kernel derives (the
+ * kernel reads the entry program's too, and only logs what it refuses).
  */
 export function subprogSignatures(btf: Btf | undefined, funcInfo: readonly SlotFuncInfo[], progType: ProgTypeName): SubprogSignature[] {
   if (!btf) return [];
   return funcInfo.map((rec): SubprogSignature => {
     const fn = btf.typeOfKind(rec.typeId, 'FUNC');
     const name = fn?.name ?? rec.name;
-    if (!fn || fn.linkage !== BTF_FUNC_GLOBAL || rec.insnIdx === 0) return { start: rec.insnIdx, name, global: false };
+    if (!fn || fn.linkage !== BTF_FUNC_GLOBAL) return { start: rec.insnIdx, name, global: false };
     const args = globalArgs(btf, fn, progType);
     return typeof args === 'string' ? { start: rec.insnIdx, name, global: true, refused: args } : { start: rec.insnIdx, name, global: true, args };
   });

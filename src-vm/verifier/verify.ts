@@ -124,6 +124,7 @@ class Explorer {
 
   /** The main program, then every global function it (transitively) calls (do_check_main, do_check_subprogs). */
   run(): VerifierError | undefined {
+    if (this.globals.mainRefusal && this.log.level > 0) this.log.lines.push(this.globals.mainRefusal);
     const err = this.runPass(initialState());
     if (err) return err;
     for (let g = this.globals.nextToVerify(); g; g = this.globals.nextToVerify()) {
@@ -324,7 +325,7 @@ class Explorer {
 
   /** A call of a global function: checked against its signature, not entered (check_func_call's global path). */
   private stepGlobalCall(st: VerifierState, pc: number, callee: GlobalCallee): StepOutcome {
-    const err = this.globals.call(st, pc, callee);
+    const err = this.globals.call(this.env, st, pc, callee);
     if (err) return err;
     this.log.insn(pc, undefined, []);
     if (this.log.level > 0) {

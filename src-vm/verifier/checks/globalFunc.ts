@@ -11,6 +11,8 @@ import { reject, type CheckResult, VerifierError } from '../errors';
 import { hasConstOffset, notInit, pointerReg, regClone, type RegState, regTypeName, unknownScalar } from '../regState';
 import { FuncState, VerifierState } from '../state';
 import { checkCtxPtrOff } from './mem';
+import { progTypeRules } from '../progTypes';
+import type { ProgType } from '../env';
 import { helperMemAccess } from './call';
 
 /** What an argument of a global function is, as btf_prepare_func_args decides it. */
@@ -47,9 +49,12 @@ export class GlobalFuncs {
   private readonly byStart = new Map<number, GlobalCallee>();
   private readonly called = new Set<number>();
   private readonly verified = new Set<number>();
+  /** What the kernel logs before the main program when its own signature is refused (do_check_common ignores it otherwise). */
+  readonly mainRefusal: string | undefined;
 
   /** `subprogOf`: the subprogram index of every instruction (cfg.ts). */
   constructor(sigs: readonly SubprogSignature[] | undefined, subprogOf: readonly number[]) {
+    this.mainRefusal = sigs?.find((sig) => sig.start === 0 && sig.global)?.refused;
     for (const sig of sigs ?? []) {
       const index = subprogOf[sig.start] ?? -1;
       if (sig.start > 0 && subprogOf[sig.start - 1] === index) continue; // not where a subprogram starts
@@ -72,9 +77,9 @@ export class GlobalFuncs {
   }
 
   /** check_func_call for a global callee: the arguments against the signature, then R0 unknown and R1-R5 cleared. */
-  call(st: VerifierState, pc: number, callee: GlobalCallee): CheckResult {
+  call(env: VerifyEnv, st: VerifierState, pc: number, callee: GlobalCallee): CheckResult {
     const { index, sig } = callee;
-    const found = sig.refused ?? argsMismatch(st, pc, sig.args ?? []);
+    const found = sig.refused ?? argsMismatch(env, st, pc, sig.args ?? []);
     // The mismatch is logged first (btf_check_subprog_call), then the lock test, then the refusal.
     const mismatch = found instanceof VerifierError ? [found.message, ...found.trail] : found ? [found] : [];
     const lines = st.lock ? ['global function calls are not allowed while holding a lock,', 'use static function instead']
@@ -98,7 +103,7 @@ export class GlobalFuncs {
 type Mismatch = string | VerifierError | undefined;
 
 /** btf_check_func_arg_match: each argument register against its kind. */
-function argsMismatch(st: VerifierState, pc: number, args: readonly GlobalArg[]): Mismatch {
+function argsMismatch(env: VerifyEnv, st: VerifierState, pc: number, args: readonly GlobalArg[]): Mismatch {
   for (let i = 0; i < args.length; i++) {
     const regno = i + 1;
     const reg = st.cur.regs[regno];
@@ -112,7 +117,7 @@ function argsMismatch(st: VerifierState, pc: number, args: readonly GlobalArg[])
     }
     if (arg.kind === 'arena' && reg.type !== 'scalar') return `R${regno} is not a pointer to arena or scalar.`;
     if (arg.kind === 'mem') {
-      const err = memArgMismatch(st, pc, regno, reg, arg.size);
+      const err = memArgMismatch(env, st, pc, regno, reg, arg.size);
       if (err) return err;
       if (!arg.nullable && reg.maybeNull) return `arg#${i} is expected to be non-NULL`;
     }
@@ -122,9 +127,23 @@ function argsMismatch(st: VerifierState, pc: number, args: readonly GlobalArg[])
 
 const MEM_ARG_TYPES = new Set(['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem']);
 
+/** Program types whose ctx the kernel rewrites (convert_ctx_access); for the others ctx can be memory of a helper or global function. */
+const NO_CTX_CONVERSION: ReadonlySet<ProgType> = new Set(['kprobe', 'tracepoint', 'raw_tracepoint', 'raw_tracepoint_writable', 'tracing', 'syscall', 'lsm']);
+
+/** check_helper_mem_access on a ctx without conversion: its last byte must be readable, then writable, as a ctx field. */
+function ctxAsMemory(env: VerifyEnv, reg: RegState, size: number): Mismatch {
+  const off = reg.off + size - 1;
+  for (const write of [false, true]) {
+    const res = progTypeRules(env.progType)?.ctxAccess({ off, size: 1, write, signExtend: false, attach: env.attach }) ?? { ok: false };
+    if (!res.ok) return res.notModelled ? `${res.notModelled} is not modelled by this verifier yet` : `invalid bpf_context access off=${off} size=1`;
+  }
+  return undefined;
+}
+
 /** check_mem_reg: NULL passes; otherwise `size` bytes must be readable and writable through the pointer. */
-function memArgMismatch(st: VerifierState, pc: number, regno: number, reg: RegState, size: number): Mismatch {
+function memArgMismatch(env: VerifyEnv, st: VerifierState, pc: number, regno: number, reg: RegState, size: number): Mismatch {
   if (reg.type === 'scalar' && hasConstOffset(reg) && reg.s.varOff.vLo === 0 && reg.s.varOff.vHi === 0) return undefined;
+  if (reg.type === 'ctx' && size > 0 && NO_CTX_CONVERSION.has(env.progType)) return ctxAsMemory(env, reg, size);
   if (!MEM_ARG_TYPES.has(reg.type)) {
     const notNull = regClone(reg);
     notNull.maybeNull = false; // check_mem_reg looks at the pointer as if it were not NULL

@@ -120,4 +120,10 @@ SEC("xdp") int gf_ctx_modified(struct xdp_md *ctx) { return gf_cm((struct xdp_md
   { name: 'gf_stack_read_in_callee', expect: 'accept', source: `
 __noinline int gf_rd(struct val *v) { if (!v) return 0; return v->b + v->a; }
 SEC("xdp") int gf_stack_read_in_callee(struct xdp_md *ctx) { struct val v = { ctx->ingress_ifindex, 7 }; return gf_rd(&v) & 1; }` },
+  { name: 'gf_tp_ctx_to_mem', expect: rej(0, "invalid bpf_context access off=15 size=1"), source: `
+__noinline int gf_tm(struct val *v) { return v ? v->b : 0; }
+SEC("tracepoint/syscalls/sys_enter_getpid") int gf_tp_ctx_to_mem(void *ctx) { return gf_tm(ctx) & 1; }` },
+  { name: 'gf_tp_ctx_tag', expect: 'accept', source: TAGS + `
+__noinline int gf_tt(void *c __arg_ctx) { return bpf_get_smp_processor_id() & 1; }
+SEC("tracepoint/syscalls/sys_enter_getpid") int gf_tp_ctx_tag(void *ctx) { return gf_tt(ctx); }` },
 ];

@@ -30,12 +30,16 @@ test('globalFunc: only global functions that start a subprogram are called by si
   assert.deepEqual(g.at(4)?.index, 1);
   assert.equal(g.at(6), undefined);
   assert.equal(g.at(8), undefined);
+  assert.equal(g.mainRefusal, undefined);
+  const withMain = new GlobalFuncs([{ start: 0, name: 'prog', global: true, refused: 'arg#0 has unsupported set of tags' }], SUBPROG_OF);
+  assert.equal(withMain.at(0), undefined, 'the entry program is never called as a global function');
+  assert.equal(withMain.mainRefusal, 'arg#0 has unsupported set of tags');
 });
 
 test('globalFunc: matching arguments pass; R0 becomes an unknown scalar and R1-R5 unreadable', () => {
   const g = new GlobalFuncs([F], SUBPROG_OF);
   const st = callState();
-  assert.equal(g.call(st, 2, g.at(4)!), undefined);
+  assert.equal(g.call(env(), st, 2, g.at(4)!), undefined);
   assert.equal(formatReg(st.cur.regs[0]), 'scalar()');
   assert.deepEqual([1, 2, 3, 4, 5].map((r) => st.cur.regs[r].type), Array(5).fill('not_init'));
   assert.equal(g.nextToVerify()?.sig.name, 'f');
@@ -47,7 +51,7 @@ test('globalFunc: each mismatch gives the kernel\'s line, then the refusal of th
   const refuse = (edit: (st: ReturnType<typeof callState>) => void, callee = 4) => {
     const st = callState();
     edit(st);
-    const err = g.call(st, 2, g.at(callee)!);
+    const err = g.call(env(), st, 2, g.at(callee)!);
     return err && [err.message, ...err.trail];
   };
   const tail = "Caller passes invalid args into func#1 ('f')";
