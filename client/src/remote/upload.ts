@@ -20,6 +20,8 @@ export interface Upload {
 export interface UploadOptions {
   /** Called after each chunk with the bytes written so far. */
   onProgress?: (written: number, total: number) => void;
+  /** Remote directory to make the private upload directory in (absolute); default $TMPDIR or /tmp. */
+  workDir?: string;
 }
 
 /** A file name the remote side can hold: anything but `/`, NUL, `.` and `..`. */
@@ -50,7 +52,8 @@ async function writeAll(sftp: SFTPWrapper, path: string, bytes: Uint8Array, opts
 /** Uploads `bytes` as `fileName` into a fresh private directory on the box. */
 export async function uploadFile(session: RemoteSession, bytes: Uint8Array, fileName: string, opts: UploadOptions = {}): Promise<Upload> {
   checkRemoteFileName(fileName, 'file name');
-  const made = await session.conn.run(['mktemp', '-d', '-t', 'ebpf-wb-upload.XXXXXXXXXX'], 'upload');
+  const where = opts.workDir !== undefined ? ['-p', opts.workDir] : ['-t'];
+  const made = await session.conn.run(['mktemp', '-d', ...where, 'ebpf-wb-upload.XXXXXXXXXX'], 'upload');
   const dir = made.stdout.toString('utf8').trim();
   if (!/^\/[^\n]*\/ebpf-wb-upload\.[A-Za-z0-9]+$/.test(dir)) throw new RemoteError('upload', `mktemp -d printed an unexpected path: ${JSON.stringify(dir)}`);
   session.trackUpload(dir);
