@@ -118,7 +118,7 @@ class Explorer {
     this.env = { insns: program.insns, progType: program.type, attach: program.attach, sleepable: isSleepable(program), maps: program.maps ?? [], idGen: 0, forks: [] };
     this.log = new VerifierLog(opts.logLevel ?? 2, program.insns, program.lineTable);
     this.prunePoints = prunePoints;
-    this.globals = new GlobalFuncs(program.subprogs, subprogOf);
+    this.globals = new GlobalFuncs(program.subprogs, program.insns, subprogOf);
     if (opts.recordStates) this.statesAt = new Map();
   }
 

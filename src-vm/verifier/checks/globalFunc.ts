@@ -14,6 +14,8 @@ import { checkCtxPtrOff } from './mem';
 import { progTypeRules } from '../progTypes';
 import type { ProgType } from '../env';
 import { helperMemAccess } from './call';
+import { CHANGES_PKT_DATA, clearAllPktPointers } from './pktInvalidate';
+import type { Insn } from '../../isa/insn';
 
 /** What an argument of a global function is, as btf_prepare_func_args decides it. */
 export type GlobalArg =
@@ -49,11 +51,14 @@ export class GlobalFuncs {
   private readonly byStart = new Map<number, GlobalCallee>();
   private readonly called = new Set<number>();
   private readonly verified = new Set<number>();
+  /** Subprograms that call a helper changing packet data, themselves or through their callees (changes_pkt_data). */
+  private readonly changesPkt: ReadonlySet<number>;
   /** What the kernel logs before the main program when its own signature is refused (do_check_common ignores it otherwise). */
   readonly mainRefusal: string | undefined;
 
   /** `subprogOf`: the subprogram index of every instruction (cfg.ts). */
-  constructor(sigs: readonly SubprogSignature[] | undefined, subprogOf: readonly number[]) {
+  constructor(sigs: readonly SubprogSignature[] | undefined, insns: readonly Insn[], subprogOf: readonly number[]) {
+    this.changesPkt = changesPktData(insns, subprogOf);
     this.mainRefusal = sigs?.find((sig) => sig.start === 0 && sig.global)?.refused;
     for (const sig of sigs ?? []) {
       const index = subprogOf[sig.start] ?? -1;
@@ -93,11 +98,31 @@ export class GlobalFuncs {
       return reject(pc, 'unsupported', `${unsupported.what} of global function ${sig.name}() is not modelled by this verifier yet`);
     }
     this.called.add(index);
+    if (this.changesPkt.has(index)) clearAllPktPointers(st);
     const regs = st.cur.regs;
     for (let r = 1; r <= 5; r++) regs[r] = notInit();
     regs[0] = unknownScalar();
     return undefined;
   }
+}
+
+/** mark_subprog_changes_pkt_data and merge_callee_effects: direct helper calls, then through bpf-to-bpf calls to a fixpoint. */
+function changesPktData(insns: readonly Insn[], subprogOf: readonly number[]): Set<number> {
+  const marked = new Set<number>();
+  const edges: [number, number][] = [];
+  insns.forEach((i, pc) => {
+    if (i.code !== 0x85) return;
+    if (i.src === 0 && CHANGES_PKT_DATA.has(i.imm)) marked.add(subprogOf[pc]);
+    const callee = subprogOf[pc + 1 + i.imm];
+    if (i.src === 1 && callee !== undefined) edges.push([subprogOf[pc], callee]);
+  });
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [caller, callee] of edges) {
+      if (marked.has(callee) && !marked.has(caller)) { marked.add(caller); grew = true; }
+    }
+  }
+  return marked;
 }
 
 type Mismatch = string | VerifierError | undefined;

@@ -126,4 +126,26 @@ SEC("tracepoint/syscalls/sys_enter_getpid") int gf_tp_ctx_to_mem(void *ctx) { re
   { name: 'gf_tp_ctx_tag', expect: 'accept', source: TAGS + `
 __noinline int gf_tt(void *c __arg_ctx) { return bpf_get_smp_processor_id() & 1; }
 SEC("tracepoint/syscalls/sys_enter_getpid") int gf_tp_ctx_tag(void *ctx) { return gf_tt(ctx); }` },
+  { name: 'gf_pkt_stale_after_adjust', expect: rej(7, "R6 invalid mem access 'scalar'"), source: `
+__noinline int gf_adj(struct xdp_md *c) { return bpf_xdp_adjust_head(c, 0); }
+SEC("xdp") int gf_pkt_stale_after_adjust(struct xdp_md *ctx) {
+  __u8 *d = (void *)(long)ctx->data, *e = (void *)(long)ctx->data_end;
+  if (d + 1 > e) return XDP_PASS;
+  gf_adj(ctx);
+  return *d;
+}` },
+  { name: 'gf_pkt_kept_without_adjust', expect: 'accept', source: `
+__noinline int gf_noadj(struct xdp_md *c) { return c->ingress_ifindex; }
+SEC("xdp") int gf_pkt_kept_without_adjust(struct xdp_md *ctx) {
+  __u8 *d = (void *)(long)ctx->data, *e = (void *)(long)ctx->data_end;
+  if (d + 1 > e) return XDP_PASS;
+  gf_noadj(ctx);
+  return *d;
+}` },
+  { name: 'gf_ref_held_across_call', expect: 'accept', source: `
+__noinline int gf_plain(int x) { return x + 1; }
+SEC("xdp") int gf_ref_held_across_call(struct xdp_md *ctx) {
+  __u64 *r = bpf_ringbuf_reserve(&rb, 8, 0); if (!r) return 0;
+  *r = gf_plain(ctx->ingress_ifindex); bpf_ringbuf_submit(r, 0); return 0;
+}` },
 ];

@@ -26,18 +26,18 @@ function callState() {
 }
 
 test('globalFunc: only global functions that start a subprogram are called by signature', () => {
-  const g = new GlobalFuncs([F, { start: 6, name: 'mid', global: true, args: [] }, { ...G, global: false }], SUBPROG_OF);
+  const g = new GlobalFuncs([F, { start: 6, name: 'mid', global: true, args: [] }, { ...G, global: false }], [], SUBPROG_OF);
   assert.deepEqual(g.at(4)?.index, 1);
   assert.equal(g.at(6), undefined);
   assert.equal(g.at(8), undefined);
   assert.equal(g.mainRefusal, undefined);
-  const withMain = new GlobalFuncs([{ start: 0, name: 'prog', global: true, refused: 'arg#0 has unsupported set of tags' }], SUBPROG_OF);
+  const withMain = new GlobalFuncs([{ start: 0, name: 'prog', global: true, refused: 'arg#0 has unsupported set of tags' }], [], SUBPROG_OF);
   assert.equal(withMain.at(0), undefined, 'the entry program is never called as a global function');
   assert.equal(withMain.mainRefusal, 'arg#0 has unsupported set of tags');
 });
 
 test('globalFunc: matching arguments pass; R0 becomes an unknown scalar and R1-R5 unreadable', () => {
-  const g = new GlobalFuncs([F], SUBPROG_OF);
+  const g = new GlobalFuncs([F], [], SUBPROG_OF);
   const st = callState();
   assert.equal(g.call(env(), st, 2, g.at(4)!), undefined);
   assert.equal(formatReg(st.cur.regs[0]), 'scalar()');
@@ -47,7 +47,7 @@ test('globalFunc: matching arguments pass; R0 becomes an unknown scalar and R1-R
 });
 
 test('globalFunc: each mismatch gives the kernel\'s line, then the refusal of the call', () => {
-  const g = new GlobalFuncs([F, G], SUBPROG_OF);
+  const g = new GlobalFuncs([F, G], [], SUBPROG_OF);
   const refuse = (edit: (st: ReturnType<typeof callState>) => void, callee = 4) => {
     const st = callState();
     edit(st);
@@ -79,4 +79,26 @@ test('globalFunc: the entry state comes from the signature; the exit wants a sca
   assert.equal(checkGlobalExit(st, 7)?.message, 'At subprogram exit the register R0 is not a scalar value (fp)');
   st.cur.regs[0] = constScalar(3n);
   assert.equal(checkGlobalExit(st, 7), undefined);
+});
+
+test('globalFunc: a global function that changes packet data (itself or through a callee) invalidates packet pointers', () => {
+  const call = (src: number, imm: number) => ({ code: 0x85, dst: 0, src, off: 0, imm });
+  const nop = { code: 0xb7, dst: 0, src: 0, off: 0, imm: 0 };
+  // main 0-3, f 4-7 (calls g at 8), g 8-9 (calls bpf_xdp_adjust_head, id 44)
+  const insns = [nop, nop, nop, nop, call(1, 3), nop, nop, nop, call(0, 44), nop];
+  const after = (sigs: SubprogSignature[], callee: number) => {
+    const g = new GlobalFuncs(sigs, insns, SUBPROG_OF);
+    const st = initialState();
+    st.cur.regs[6] = pointerReg('pkt');
+    assert.equal(g.call(env(), st, 2, g.at(callee)!), undefined);
+    return st.cur.regs[6].type;
+  };
+  assert.equal(after([{ ...F, args: [] }], 4), 'scalar');
+  assert.equal(after([{ start: 8, name: 'g', global: true, args: [] }], 8), 'scalar');
+  const quiet = [nop, nop, nop, nop, nop, nop, nop, nop, call(0, 1), nop];
+  const g = new GlobalFuncs([{ ...F, args: [] }], quiet, SUBPROG_OF);
+  const st = initialState();
+  st.cur.regs[6] = pointerReg('pkt');
+  g.call(env(), st, 2, g.at(4)!);
+  assert.equal(st.cur.regs[6].type, 'pkt', 'map_lookup_elem changes no packet data');
 });
