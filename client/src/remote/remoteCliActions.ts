@@ -3,20 +3,18 @@
 // returns the exit code (0 ok, 1 rejected or different); failures throw
 // RemoteError and are printed by remoteCli.ts.
 
-import { randomBytes } from 'node:crypto';
 import { CliError, EXIT, readInput, type CliIo } from '../../../src-vm/cli/io';
 import type { RemoteAction } from '../../../src-vm/cli/remoteArgs';
-import { hex, pairPrograms, runDifferences, type RemoteLoadJson, type RemoteLoadProgram, type RemoteRunJson } from '../../../src-vm/cli/remoteCompare';
+import { pairPrograms, type RemoteLoadJson, type RemoteLoadProgram, type RemoteRunJson } from '../../../src-vm/cli/remoteCompare';
 import type { VerifyJsonProgram } from '../../../src-vm/cli/verifyCommand';
 import { attach, detach, describeAttachment } from './attach';
 import { buildObject, ourVerdicts, type BuiltObject } from './build';
 import { deploy, type DeployResult } from './deploy';
 import { RemoteError } from './errors';
 import { dumpMap, listDeployments, unload } from './inventory';
-import { runLocally } from './localRun';
+import { compareRun } from './runCompare';
 import { formatPreflight } from './preflight';
 import type { RemoteSession } from './session';
-import { testRun } from './testRun';
 import { streamTrace } from './trace';
 
 type Handler<K extends RemoteAction['kind']> = (io: CliIo, s: RemoteSession, a: Extract<RemoteAction, { kind: K }>) => Promise<number>;
@@ -77,27 +75,13 @@ function pickProgram(obj: BuiltObject, wanted: string | undefined): string {
 const run: Handler<'run'> = async (io, s, a) => {
   const obj = build(io, a.file);
   const program = pickProgram(obj, a.program);
-  const packet = a.packet ?? DEFAULT_PACKET;
-  const name = `${obj.objectName}-run-${randomBytes(4).toString('hex')}`;
-  const r = await deploy(s, { bytes: obj.bytes, fileName: obj.fileName, name });
+  const r = await compareRun(s, obj, program, a.packet ?? DEFAULT_PACKET, a.repeat);
   if (!r.loaded) {
-    for (const p of loadJson(s, r, ourVerdicts(obj), program).programs) printProgram(io, a.file, `kernel (${s.conn.target.host}, ${r.release})`, p);
+    for (const p of loadJson(s, r.deploy, ourVerdicts(obj), program).programs) printProgram(io, a.file, `kernel (${s.conn.target.host}, ${r.deploy.release})`, p);
     return EXIT.REJECTED;
   }
-  try {
-    // The kernel repeats a run on the same buffer: results come from one run, timing from `repeat` runs.
-    const k = await testRun(s, name, program, packet, 1);
-    const timed = a.repeat > 1 ? await testRun(s, name, program, packet, a.repeat) : k;
-    const kernel = { retval: k.retval, dataOut: hex(k.dataOut), durationNs: timed.durationNs };
-    const ours = runLocally(obj.bytes, obj.objectName, program, packet);
-    const report: RemoteRunJson = {
-      host: s.label, release: r.release, program, packet: hex(packet), repeat: a.repeat, kernel, ours, differences: runDifferences(kernel, ours),
-    };
-    printRun(io, report, a.json, a.packet === undefined);
-    return report.differences.length === 0 ? EXIT.OK : EXIT.REJECTED;
-  } finally {
-    await unload(s, name);
-  }
+  printRun(io, r.report, a.json, a.packet === undefined);
+  return r.report.differences.length === 0 ? EXIT.OK : EXIT.REJECTED;
 };
 
 function printRun(io: CliIo, r: RemoteRunJson, json: boolean, defaultPacket: boolean): void {
