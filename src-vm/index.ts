@@ -99,6 +99,8 @@ export { verifyProgram, INSN_LIMIT, type VerifierProgram, type VerifierOptions, 
 export {
   VERIFIABLE_TYPES, targetsOfAsm, targetsOfObject, verifyJson, verifyTarget, type VerifyJsonProgram, type VerifyOutcome, type VerifyTarget,
 } from './verifyTargets';
+export { subprogSignatures } from './funcSignatures';
+export type { GlobalArg, SubprogSignature } from './verifier/checks/globalFunc';
 export { checkCfg, type CfgResult } from './verifier/cfg';
 export { parseVerifierLog, type LogLine } from './verifier/logParse';
 export { helperProtoById, type HelperProtoRow } from './verifier/helperProtos.generated';
