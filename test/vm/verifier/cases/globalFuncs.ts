@@ -148,4 +148,12 @@ SEC("xdp") int gf_ref_held_across_call(struct xdp_md *ctx) {
   __u64 *r = bpf_ringbuf_reserve(&rb, 8, 0); if (!r) return 0;
   *r = gf_plain(ctx->ingress_ifindex); bpf_ringbuf_submit(r, 0); return 0;
 }` },
+  { name: 'gf_anon_struct_arg', expect: 'accept', source: `
+typedef struct { int x; } anon_t;
+__noinline int gf_anon(anon_t *t) { return t ? t->x : 0; }
+SEC("xdp") int gf_anon_struct_arg(struct xdp_md *ctx) { anon_t t = { 1 }; return gf_anon(&t) & 1; }` },
+  { name: 'gf_anon_struct_arg_short', expect: rej(4, "invalid read from stack R1 off=-4 size=8"), source: `
+typedef struct { int x; int y; } anon2_t;
+__noinline int gf_anon2(anon2_t *t) { return t ? t->y : 0; }
+SEC("xdp") int gf_anon_struct_arg_short(struct xdp_md *ctx) { int v = 1; return gf_anon2((anon2_t *)&v) & 1; }` },
 ];
