@@ -5,16 +5,22 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { activateRemote } from './remote/vscode/activateRemote';
+import type { RemoteWorkbench } from './remote/vscode/remoteWorkbench';
 
 let ctx: Ctx | undefined;
+let remote: RemoteWorkbench | undefined;
 
 export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
   ctx = new Ctx(extCtx);
   registerCommands(ctx);
+  remote = activateRemote(extCtx);
   await ctx.start();
 }
 
 export async function deactivate(): Promise<void> {
+  await remote?.shutdown();
+  remote = undefined;
   await ctx?.stopAndDispose();
   ctx = undefined;
 }
