@@ -82,7 +82,7 @@ export interface RemoteRunJson {
   packet: string;
   repeat: number;
   kernel: { retval: number; dataOut: string; durationNs: number };
-  /** Our interpreter on the same bytes (r1 = packet, r2 = its length); null when it could not run. */
+  /** Our interpreter on the same input, in the program type's context as BPF_PROG_TEST_RUN builds it; null when it could not run. */
   ours: { r0: string; retval: number; dataOut: string; steps: number; fault: string | null } | null;
   differences: string[];
 }
