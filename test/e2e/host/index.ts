@@ -1,8 +1,10 @@
 // Entry of the in-host e2e module (bundled to out/test/e2e/index.js): VS Code's
 // test runner calls run() inside the extension host (code-server's payload route
 // or @vscode/test-electron). It runs the scenario named by EBPF_WB_E2E_SCENARIO
-// and writes its facts, or its failure, as JSON to EBPF_WB_E2E_RESULT.
-import { writeFileSync } from 'node:fs';
+// and writes its facts, or its failure, as JSON to EBPF_WB_E2E_RESULT; then it
+// keeps the host (and so our squiggles) alive until the browser driver has looked
+// and written EBPF_WB_E2E_RELEASE: VS Code ends the extension host when run() returns.
+import { existsSync, writeFileSync } from 'node:fs';
 import { HOST_SCENARIOS } from './scenarios';
 
 export interface HostResult {
@@ -17,6 +19,18 @@ function report(result: HostResult): void {
   const path = process.env.EBPF_WB_E2E_RESULT;
   if (path) writeFileSync(path, JSON.stringify(result, null, 2) + '\n');
   console.log(`[e2e host] ${JSON.stringify(result)}`);
+}
+
+/** How long the host waits for the driver's browser checks and screenshot. */
+const RELEASE_TIMEOUT_MS = 180_000;
+
+async function waitForRelease(): Promise<void> {
+  const path = process.env.EBPF_WB_E2E_RELEASE;
+  const deadline = Date.now() + RELEASE_TIMEOUT_MS;
+  while (path && !existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`the driver did not write ${path} within ${RELEASE_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function run(): Promise<void> {
@@ -36,4 +50,5 @@ export async function run(): Promise<void> {
     report({ scenario, ok: false, error, ms: Date.now() - start });
     throw err;
   }
+  await waitForRelease();
 }

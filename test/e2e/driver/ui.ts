@@ -1,0 +1,71 @@
+// What the browser sees in each scenario: squiggles on the right line, the hover
+// widget with the verifier's register state, token colours from our grammar.
+// Selectors are VS Code internals, pinned with code-server 4.139.1.
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+
+const UI_TIMEOUT_MS = 30_000;
+
+/** The editor's rendered line whose text contains `text`. */
+export function viewLine(page: Page, text: string): Locator {
+  return page.locator('.monaco-editor .view-lines .view-line', { hasText: text }).first();
+}
+
+/** Waits for an error squiggle drawn on the same row as the line containing `lineText`; returns its box. */
+export async function squiggleOnLine(page: Page, lineText: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const line = viewLine(page, lineText);
+  await line.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const lineBox = await line.boundingBox();
+  assert.ok(lineBox, `line "${lineText}" has no box on screen`);
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    for (const sq of await page.locator('.monaco-editor .squiggly-error').all()) {
+      const box = await sq.boundingBox();
+      if (box && box.y + box.height / 2 >= lineBox.y && box.y + box.height / 2 <= lineBox.y + lineBox.height) return box;
+    }
+    if (Date.now() > deadline) throw new Error(`no error squiggle on the row of "${lineText}"`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Moves the mouse onto a squiggle and waits for the hover widget to contain `text`; returns the hover's text. */
+export async function hoverSquiggle(page: Page, box: { x: number; y: number; width: number; height: number }, text: RegExp): Promise<string> {
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: text }).first();
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  let dx = 2;
+  for (;;) {
+    await page.mouse.move(box.x + Math.min(box.width / 2, 12 + dx), box.y + box.height / 2);
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 3_000 });
+      return await hover.innerText();
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no hover matching ${text} over the squiggle`);
+      await page.mouse.move(0, 0);
+      dx += 4;
+    }
+  }
+}
+
+/** Distinct CSS colours of the tokens of the line containing `lineText`, with the text each one paints. */
+export async function tokenColours(page: Page, lineText: string): Promise<Map<string, string>> {
+  const line = viewLine(page, lineText);
+  await line.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  // Runs in the page: the DOM's getComputedStyle, reached through globalThis (this project's lib has no DOM types).
+  const spans = await line.locator('span[class^="mtk"], span[class*=" mtk"]').evaluateAll((els) => {
+    const style = (globalThis as unknown as { getComputedStyle: (el: unknown) => { color: string } }).getComputedStyle;
+    return els.map((el) => [style(el).color, (el as { textContent: string | null }).textContent ?? ''] as const);
+  });
+  const colours = new Map<string, string>();
+  // The editor paints spaces as U+00A0.
+  for (const [colour, raw] of spans) {
+    const text = raw.replace(/\u00a0/g, ' ');
+    if (text.trim()) colours.set(colour, (colours.get(colour) ?? '') + text);
+  }
+  return colours;
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and waits for a row containing `text`. */
+export async function problemsRow(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
