@@ -123,10 +123,13 @@ export class RingBuf extends BpfMap {
     return this.view.getUint32(pos & this.mask, true);
   }
 
-  /** User space: takes every committed record up to the first one still busy; discarded ones are skipped. */
-  consume(): RingbufRecord[] {
-    const out = this.committed(true);
-    return out;
+  /**
+   * User space: takes committed records (at most `max`, discarded ones skipped
+   * and not counted) up to the first one still busy, moving the consumer
+   * position past each.
+   */
+  consume(max = Infinity): RingbufRecord[] {
+    return this.committed(true, max);
   }
 
   /** The committed, not yet consumed records (the debugger's view; nothing is consumed). */
@@ -185,10 +188,10 @@ export class RingBuf extends BpfMap {
     this.pendingPos = pend;
   }
 
-  private committed(advance: boolean): RingbufRecord[] {
+  private committed(advance: boolean, max = Infinity): RingbufRecord[] {
     const out: RingbufRecord[] = [];
     let cons = this.consumerPos;
-    while (cons < this.producerPos) {
+    while (cons < this.producerPos && out.length < max) {
       const len = this.headerLen(cons);
       if (len & RINGBUF_BUSY_BIT) break;
       const size = (len & ~(RINGBUF_BUSY_BIT | RINGBUF_DISCARD_BIT)) >>> 0;
