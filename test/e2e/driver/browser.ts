@@ -43,6 +43,8 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<Workbench> {
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: e2eTools().chromium, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 }, headless: true,
+      // Crash reports and caches go under the throw-away profile, not ~/.config/chromium.
+      env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile } as Record<string, string>,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     const hostLog: string[] = [];

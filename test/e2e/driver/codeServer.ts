@@ -64,7 +64,8 @@ const commonFlags = (dirs: ReturnType<typeof scratchServerDirs>): string[] => [
 /** `code-server --install-extension vsix` into the scratch extensions dir; throws with its output on failure. */
 export function installVsix(dirs: ReturnType<typeof scratchServerDirs>, vsix: string): string {
   const { node, codeServer } = e2eTools();
-  const r = spawnSync(node, [codeServer, ...commonFlags(dirs), '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+  const env = { ...process.env, ...scratchEnv(dirs.root) };
+  const r = spawnSync(node, [codeServer, ...commonFlags(dirs), '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000, env });
   const out = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`--install-extension ${vsix} failed (exit ${r.status ?? r.signal}): ${out}`);
   return out;
@@ -96,6 +97,13 @@ function killGroup(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Keeps everything code-server and its children write (IPC sockets, ~/.local/share, caches) inside `root`. */
+export function scratchEnv(root: string): Record<string, string> {
+  const env = { TMPDIR: join(root, 'tmp'), XDG_DATA_HOME: join(root, 'xdg-data'), XDG_CONFIG_HOME: join(root, 'xdg-config'), XDG_CACHE_HOME: join(root, 'xdg-cache') };
+  for (const dir of Object.values(env)) mkdirSync(dir, { recursive: true });
+  return env;
+}
+
 /** Starts code-server; `env` reaches the extension host (the in-host module reads its scenario from it). */
 export async function startCodeServer(dirs: ReturnType<typeof scratchServerDirs>, env: Record<string, string>): Promise<CodeServer> {
   const { node, codeServer } = e2eTools();
@@ -105,7 +113,7 @@ export async function startCodeServer(dirs: ReturnType<typeof scratchServerDirs>
     '--disable-workspace-trust', '--disable-getting-started-override', '--reconnection-grace-time', '5',
     '--vscode-option', 'enable-smoke-test-driver',
   ];
-  const child = spawn(node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...scratchEnv(dirs.root), ...env } });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => { output += b.toString(); });
   child.stderr?.on('data', (b: Buffer) => { output += b.toString(); });
