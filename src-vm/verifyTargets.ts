@@ -43,6 +43,10 @@ export type VerifyOutcome =
   | { kind: 'verified'; report: VerifierReport; timeUs: number }
   | { kind: 'unsupported'; reason: string };
 
+/** Map flags that limit what programs may do with the values (uapi BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG). */
+const BPF_F_RDONLY_PROG = 1 << 7;
+const BPF_F_WRONLY_PROG = 1 << 8;
+
 function isVerifiable(type: string | undefined): type is ProgType {
   return (VERIFIABLE_TYPES as readonly string[]).includes(type ?? '');
 }
@@ -50,7 +54,7 @@ function isVerifiable(type: string | undefined): type is ProgType {
 function targetOfProgram(obj: LoadedObject, p: LoadedProgram, typeOverride?: string): VerifyTarget {
   const maps = obj.maps.map((m) => ({
     name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    readOnly: m.readOnly, initialValue: m.initialValue, valueFields: mapValueFields(obj.btf, m.valueTypeId),
+    readOnly: m.readOnly || (m.flags & BPF_F_RDONLY_PROG) !== 0, writeOnly: (m.flags & BPF_F_WRONLY_PROG) !== 0, initialValue: m.initialValue, valueFields: mapValueFields(obj.btf, m.valueTypeId),
   }));
   const lineTable = p.lineInfo.length > 0 ? buildLineTable(p.lineInfo, p.insns.length).value : undefined;
   const type = typeOverride ?? p.type;

@@ -26,8 +26,10 @@ export interface MapRef {
   maxEntries: number;
   /** Special fields of the value (spin lock, timer, …) found in its BTF. */
   valueFields?: readonly MapValueField[];
-  /** Frozen for programs (BPF_F_RDONLY_PROG, e.g. `.rodata`): stores are refused, loads read `initialValue`. */
+  /** Read-only for programs (BPF_F_RDONLY_PROG, e.g. `.rodata`): stores are refused; frozen global data also has `initialValue`. */
   readOnly?: boolean;
+  /** Write-only for programs (BPF_F_WRONLY_PROG): loads are refused. */
+  writeOnly?: boolean;
   initialValue?: Uint8Array;
 }
 

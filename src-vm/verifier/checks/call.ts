@@ -16,6 +16,7 @@ import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
 import { CHANGES_PKT_DATA, clearAllPktPointers } from './pktInvalidate';
+import { checkMapAccessType } from './mapAccessType';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, releaseReference } from '../refs';
@@ -225,6 +226,8 @@ export function helperMemAccess(st: VerifierState, pc: number, regno: number, si
   const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0
     : reg.type === 'mem' ? reg.memSize : reg.range;
   if (reg.type === 'map_key' && write) return reject(pc, 'helper-arg', `R${regno} cannot write into map_key`);
+  const denied = reg.type === 'map_value' ? checkMapAccessType(pc, reg.map, off, size, write) : undefined;
+  if (denied) return denied;
   if (!isPktPointer(reg)) {
     return checkHelperRegion(pc, regno, reg, size, limit) ?? (reg.type === 'map_value' ? checkSpecialFields(pc, reg, off, size) : undefined);
   }

@@ -4,6 +4,7 @@
 // the kernel's message for each refusal. Privileged mode: uninitialised stack
 // reads and pointer stores are allowed, as for root.
 
+import { checkMapAccessType } from './mapAccessType';
 import type { Insn } from '../../isa/insn';
 import { isConst, markKnown } from '../bounds';
 import { coerceToSize, coerceToSizeSx } from '../boundsCoerce';
@@ -150,14 +151,12 @@ function accessByType(env: VerifyEnv, st: VerifierState, a: Access, reg: RegStat
   }
 }
 
-/** Map values: read-only maps refuse stores; constant-offset loads from them read the frozen bytes. */
+/** Map values: what the map's flags allow, then bounds; constant-offset loads from frozen global data read its bytes. */
 function mapValueAccess(st: VerifierState, a: Access, reg: RegState, off: number): CheckResult {
   const map = reg.map;
   const size = map?.valueSize ?? 0;
-  if (a.write && map?.readOnly) {
-    const at = Number(toBigSigned(reg.s.sminHi, reg.s.sminLo)) + off;
-    return reject(a.pc, 'map-rdonly', `write into map forbidden, value_size=${size} off=${at} size=${a.size}`);
-  }
+  const denied = checkMapAccessType(a.pc, map, Number(toBigSigned(reg.s.sminHi, reg.s.sminLo)) + off, a.size, a.write);
+  if (denied) return denied;
   const err = regionAccess(a, reg, off, size) ?? checkSpecialFields(a.pc, reg, off, a.size);
   if (err || a.write || a.valueRegno < 0) return err;
   const bytes = map?.readOnly && hasConstOffset(reg) ? map.initialValue : undefined;

@@ -10,6 +10,7 @@ import { TRACING_C_CASES } from './cases/tracing';
 import { SOCKET_C_CASES } from './cases/sockets';
 import { GLOBAL_FUNC_C_CASES } from './cases/globalFuncs';
 import { LOCK_TAILCALL_C_CASES } from './cases/locksTailCalls';
+import { MAP_FLAG_C_CASES } from './cases/mapFlags';
 
 export interface VerifierCCase {
   name: string;
@@ -262,4 +263,5 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
   ...SOCKET_C_CASES,
   ...GLOBAL_FUNC_C_CASES,
   ...LOCK_TAILCALL_C_CASES,
+  ...MAP_FLAG_C_CASES,
 ];
