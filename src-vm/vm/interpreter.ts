@@ -1,59 +1,27 @@
-// The eBPF interpreter (RFC 9669 semantics): registers, call frames, budget,
-// breakpoints, and the stepping API the debugger drives. The hot loop is one
-// flat switch on the opcode byte over typed-array copies of the program, with
+// The eBPF interpreter (RFC 9669 semantics): registers, budget, breakpoints,
+// reset/reuse, and the stepping API the debugger drives. The hot loop is one
+// flat switch on the opcode byte over the typed arrays of programCode.ts, with
 // registers as 32-bit halves; longer operations live in int64.ts and
-// interpreterOps.ts. Never throws on program behaviour: faults stop the run
-// with the pc and a sentence. Pure; no I/O.
+// interpreterOps.ts, calls and frames in interpreterCalls.ts, the vocabulary
+// in interpreterTypes.ts. Never throws on program behaviour: faults stop the
+// run with the pc and a sentence. Pure; no I/O.
 
 import type { Insn } from '../isa/insn';
 import { FRAME_POINTER } from '../isa/opcodes';
-import { helperById } from '../isa/helpers.generated';
 import type { HelperTable } from './helpers';
 import { CONFORMANCE_HELPERS } from './helpers';
 import * as I from './int64';
 import { Memory, REGION_LO_BASE, regionAddress, type MemoryAccess, type Region } from './memory';
-import { execAtomic, execFieldLoad, execFieldStore, execLdPacket } from './interpreterOps';
+import { execAtomic, execFieldLoad, execFieldStore, execLdPacket, loadSize } from './interpreterOps';
+import { callHelper, callInsn, invokeCallback, PROGRAM_SWITCHED, returnFromCall } from './interpreterCalls';
+import {
+  DEFAULT_BUDGET, MAX_FRAMES, MAY_GOTO_LIMIT, STACK_SIZE,
+  type CallFrame, type StopReason, type VmFault, type VmOptions, type VmStatus,
+} from './interpreterTypes';
+import { ProgramCode } from './programCode';
 
-export const DEFAULT_BUDGET = 1_000_000;
-export const STACK_SIZE = 512;
-/** The kernel's MAX_CALL_FRAMES. */
-export const MAX_FRAMES = 8;
-/** The kernel's BPF_MAX_LOOPS: how often `may_goto` falls through before it jumps. */
-export const MAY_GOTO_LIMIT = 8 * 1024 * 1024;
-
-export type VmStatus = 'ready' | 'exited' | 'faulted';
-export type StopReason = 'exit' | 'fault' | 'steps' | 'breakpoint';
-
-export interface VmFault {
-  pc: number;
-  /** Stable code: `vm/memory`, `vm/budget`, `vm/helper`, `vm/call-depth`, `vm/pc`, `vm/lddw`, `vm/div`… */
-  code: string;
-  message: string;
-  access?: MemoryAccess;
-}
-
-export interface VmOptions {
-  /** Most instructions one run may execute in all (default 1,000,000). */
-  budget?: number;
-  helpers?: HelperTable;
-  /**
-   * Resolves `lddw` with src != 0 (map handles and map values, after the
-   * loader's relocation): the 64-bit value to load, or a sentence saying why
-   * it cannot be. Without it such an lddw stops the run.
-   */
-  resolveLddw?: (src: number, imm: number, nextImm: number, pc: number) => bigint | string;
-}
-
-/** callHelper's answer when a helper switched programs (tail call): the run restarts at the new pc. */
-const PROGRAM_SWITCHED = -2;
-
-export interface CallFrame {
-  /** Slot the callee returns to. */
-  returnPc: number;
-  /** Caller's r6..r10 (lo, hi pairs). */
-  saved: Uint32Array;
-  stack: Region;
-}
+export { DEFAULT_BUDGET, MAX_FRAMES, MAY_GOTO_LIMIT, STACK_SIZE } from './interpreterTypes';
+export type { CallFrame, StopReason, VmFault, VmOptions, VmStatus } from './interpreterTypes';
 
 const P = new Uint32Array(2);
 
@@ -61,14 +29,13 @@ export class Vm {
   readonly memory = new Memory();
   readonly lo = new Uint32Array(11);
   readonly hi = new Uint32Array(11);
-  /** The program being run (a tail call replaces it). */
-  insns: readonly Insn[];
-  length: number;
+  /** The program being run, as the hot loop reads it (a tail call replaces it). */
+  private prog: ProgramCode;
   pc = 0;
-  /** Frames depth at which `exit` ends the run (raised while a helper runs a callback). */
-  private exitDepth = 0;
-  /** Set by switchProgram during a helper call. */
-  private switched = false;
+  /** Frames depth at which `exit` ends the run (raised while a helper runs a callback; interpreterCalls). */
+  exitDepth = 0;
+  /** Set by switchProgram during a helper call (read by interpreterCalls). */
+  switched = false;
   private readonly resolveLddw: VmOptions['resolveLddw'];
   /** Instructions executed so far. */
   steps = 0;
@@ -82,21 +49,9 @@ export class Vm {
   /** Regions the legacy packet loads (ldabs/ldind) read, when the program has a packet. */
   packet: Region | undefined;
   mayGotoLeft = MAY_GOTO_LIMIT;
-  private code: Uint8Array;
-  private dst: Uint8Array;
-  private src: Uint8Array;
-  private off: Int16Array;
-  private imm: Int32Array;
-  private breakAt: Uint8Array;
-  private breakpointCount = 0;
 
   constructor(insns: readonly Insn[], options: VmOptions = {}) {
-    this.insns = insns;
-    this.length = 0;
-    this.code = this.dst = this.src = this.breakAt = new Uint8Array(0);
-    this.off = new Int16Array(0);
-    this.imm = new Int32Array(0);
-    this.loadCode(insns);
+    this.prog = new ProgramCode(insns);
     this.resolveLddw = options.resolveLddw;
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.helpers = options.helpers ?? CONFORMANCE_HELPERS;
@@ -112,7 +67,7 @@ export class Vm {
    * cleared, regions past the first `keepRegions` dropped.
    */
   reset(entry: readonly Insn[], keepRegions: number): void {
-    if (this.insns !== entry) this.loadCode(entry);
+    if (this.prog.insns !== entry) this.prog = new ProgramCode(entry);
     this.memory.truncate(keepRegions);
     this.status = 'ready';
     this.fault = undefined;
@@ -128,21 +83,14 @@ export class Vm {
     this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
   }
 
-  /** Copies `insns` into the typed arrays the hot loop reads (one spare slot past the end). */
-  private loadCode(insns: readonly Insn[]): void {
-    const n = insns.length;
-    this.insns = insns;
-    this.length = n;
-    this.code = new Uint8Array(n + 1);
-    this.dst = new Uint8Array(n + 1);
-    this.src = new Uint8Array(n + 1);
-    this.off = new Int16Array(n + 1);
-    this.imm = new Int32Array(n + 1);
-    this.breakAt = new Uint8Array(n + 1);
-    this.breakpointCount = 0;
-    insns.forEach((x, i) => {
-      this.code[i] = x.code; this.dst[i] = x.dst; this.src[i] = x.src; this.off[i] = x.off; this.imm[i] = x.imm;
-    });
+  /** The program being run (a tail call replaces it). */
+  get insns(): readonly Insn[] {
+    return this.prog.insns;
+  }
+
+  /** Its number of instruction slots. */
+  get length(): number {
+    return this.prog.length;
   }
 
   /**
@@ -151,7 +99,7 @@ export class Vm {
    * does) and continues at its first instruction.
    */
   switchProgram(insns: readonly Insn[]): void {
-    this.loadCode(insns);
+    this.prog = new ProgramCode(insns);
     this.frames.length = 0;
     this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
     this.switched = true;
@@ -163,25 +111,7 @@ export class Vm {
    * undefined when the run stopped inside it (fault, budget).
    */
   invoke(pc: number, args: readonly bigint[]): bigint | undefined {
-    if (this.frames.length + 1 >= MAX_FRAMES) {
-      this.fail('vm/call-depth', `callback nested too deep: the kernel allows ${MAX_FRAMES} frames`);
-      return undefined;
-    }
-    const callerPc = this.pc;
-    const outerExit = this.exitDepth;
-    this.pushFrame(callerPc + 1);
-    args.forEach((a, i) => this.setReg(i + 1, a));
-    this.exitDepth = this.frames.length;
-    this.pc = pc;
-    let stop = this.run();
-    while (stop === 'breakpoint') stop = this.run();
-    this.exitDepth = outerExit;
-    if (this.status !== 'exited') return undefined;
-    this.status = 'ready';
-    const r0 = this.getReg(0);
-    this.returnFromCall();
-    this.pc = callerPc;
-    return r0;
+    return invokeCallback(this, pc, args);
   }
 
   getReg(r: number): bigint {
@@ -199,9 +129,7 @@ export class Vm {
   }
 
   setBreakpoint(pc: number, on: boolean): void {
-    if (pc < 0 || pc >= this.length || (this.breakAt[pc] === 1) === on) return;
-    this.breakAt[pc] = on ? 1 : 0;
-    this.breakpointCount += on ? 1 : -1;
+    this.prog.setBreakpoint(pc, on);
   }
 
   /** Ends the program with `r0` (used by helpers such as uBPF's unwind). */
@@ -227,9 +155,10 @@ export class Vm {
    */
   run(maxSteps = Infinity): StopReason {
     if (this.status !== 'ready') return this.stoppedReason();
-    const { code, dst, src, off, imm, lo: rl, hi: rh, breakAt } = this;
+    const { code, dst, src, off, imm, breakAt } = this.prog;
+    const { lo: rl, hi: rh } = this;
     const regions = this.memory.byHi;
-    const hasBreaks = this.breakpointCount > 0;
+    const hasBreaks = this.prog.breakpointCount > 0;
     const limit = Math.min(maxSteps, this.budget - this.steps);
     let pc = this.pc;
     let n = 0;
@@ -419,7 +348,7 @@ export class Vm {
         // ---- calls and exit ----
         case 0x85: case 0x8d: {
           this.pc = at;
-          const next = code[at] === 0x8d ? this.callHelper(this.getReg(d)) : this.call(at);
+          const next = code[at] === 0x8d ? callHelper(this, this.getReg(d)) : callInsn(this, at, src[at], imm[at]);
           if (next < 0) {
             this.steps += n;
             return next === PROGRAM_SWITCHED ? this.run(maxSteps - n) : this.stoppedReason();
@@ -429,13 +358,13 @@ export class Vm {
         }
         case 0x95: {
           if (this.frames.length === this.exitDepth) { this.pc = at; this.steps += n; this.status = 'exited'; return 'exit'; }
-          pc = this.returnFromCall();
+          pc = returnFromCall(this);
           break;
         }
         default: {
           this.pc = at; this.steps += n;
-          return at >= this.length
-            ? this.fail('vm/pc', `execution fell off the end of the program (${this.length} instructions) without exit`)
+          return at >= this.prog.length
+            ? this.fail('vm/pc', `execution fell off the end of the program (${this.prog.length} instructions) without exit`)
             : this.fail('vm/opcode', `invalid opcode 0x${code[at].toString(16).padStart(2, '0')}`);
         }
       }
@@ -444,51 +373,6 @@ export class Vm {
 
   private stoppedReason(): StopReason {
     return this.status === 'exited' ? 'exit' : 'fault';
-  }
-
-  /** The uniform helper-call path: returns the pc to continue at, or -1 when the run stopped. */
-  callHelper(id: bigint): number {
-    const at = this.pc;
-    const entry = id >= 0n && id <= 0xffffffffn ? this.helpers.get(Number(id)) : undefined;
-    if (!entry) {
-      const known = id >= 0n && id <= 0xffffffffn ? helperById(Number(id)) : undefined;
-      const what = known ? `helper ${id} (bpf_${known.name})` : `helper ${id}`;
-      this.fail('vm/helper', `call to ${what}, which this runtime does not emulate`);
-      return -1;
-    }
-    this.switched = false;
-    const r0 = entry.impl(this);
-    if (this.status !== 'ready') return -1;
-    if (this.switched) { this.switched = false; this.pc = 0; return PROGRAM_SWITCHED; }
-    this.setReg(0, r0);
-    return at + 1;
-  }
-
-  private call(at: number): number {
-    const kind = this.src[at];
-    if (kind === 0) return this.callHelper(BigInt(this.imm[at] >>> 0));
-    if (kind === 2) { this.fail('vm/kfunc', `call to kfunc with BTF id ${this.imm[at]}: kfuncs need a kernel`); return -1; }
-    if (this.frames.length + 1 >= MAX_FRAMES) {
-      this.fail('vm/call-depth', `bpf-to-bpf call nested too deep: the kernel allows ${MAX_FRAMES} frames`);
-      return -1;
-    }
-    this.pushFrame(at + 1);
-    return at + 1 + this.imm[at];
-  }
-
-  private pushFrame(returnPc: number): void {
-    const saved = new Uint32Array(10);
-    for (let r = 6; r <= FRAME_POINTER; r++) { saved[(r - 6) * 2] = this.lo[r]; saved[(r - 6) * 2 + 1] = this.hi[r]; }
-    const stack = this.stacks[this.frames.length + 1];
-    stack.bytes.fill(0);
-    this.frames.push({ returnPc, saved, stack });
-    this.setRegAddress(FRAME_POINTER, stack, STACK_SIZE);
-  }
-
-  private returnFromCall(): number {
-    const frame = this.frames.pop()!;
-    for (let r = 6; r <= FRAME_POINTER; r++) { this.lo[r] = frame.saved[(r - 6) * 2]; this.hi[r] = frame.saved[(r - 6) * 2 + 1]; }
-    return frame.returnPc;
   }
 
   /** Fault for a load/store through register `base` + `off` that leaves every region it may touch. */
@@ -500,19 +384,10 @@ export class Vm {
   }
 
   private unresolvedLddw(at: number, why?: string): StopReason {
-    return this.fail('vm/lddw', why ?? `lddw with src=${this.src[at]} refers to a map, BTF object or function that was not resolved (load the program from an object file)`);
+    return this.fail('vm/lddw', why ?? `lddw with src=${this.prog.src[at]} refers to a map, BTF object or function that was not resolved (load the program from an object file)`);
   }
 
   private budgetExhausted(): StopReason {
     return this.fail('vm/budget', `instruction budget of ${this.budget} exhausted (the program may loop forever; raise the budget to run longer)`);
-  }
-}
-
-function loadSize(op: number): number {
-  switch (op & 0x18) {
-    case 0x10: return 1;
-    case 0x08: return 2;
-    case 0x00: return 4;
-    default: return 8;
   }
 }

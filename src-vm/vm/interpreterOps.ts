@@ -1,7 +1,8 @@
 // The interpreter's rarer instructions, kept out of the hot loop: atomics
 // (add/or/and/xor with and without fetch, xchg, cmpxchg; 32 and 64 bit) and
-// the legacy packet loads (ldabs/ldind). Each returns false when it stopped
-// the run (fault or exit). Pure.
+// the legacy packet loads (ldabs/ldind), the context-field fallback of loads
+// and stores, and the access width of a load/store opcode. Each exec* returns
+// false when it stopped the run (fault or exit). Pure.
 
 import { ATOMIC } from '../isa/opcodes';
 import type { Vm } from './interpreter';
@@ -94,4 +95,14 @@ export function execFieldStore(vm: Vm, at: number, region: Region, offset: numbe
   const why = region.fields!.store(offset, size, BigInt.asUintN(size * 8, value));
   if (why !== undefined) { vm.fail('vm/ctx', `${region.name}: ${why}`); return false; }
   return true;
+}
+
+/** The access width in bytes of a load or store opcode (its size bits). */
+export function loadSize(op: number): number {
+  switch (op & 0x18) {
+    case 0x10: return 1;
+    case 0x08: return 2;
+    case 0x00: return 4;
+    default: return 8;
+  }
 }
