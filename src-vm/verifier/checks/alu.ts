@@ -139,7 +139,9 @@ function scalarBinary(env: VerifyEnv, st: VerifierState, pc: number, i: Insn, al
   }
   const dstUmaxHi = dst.s.umaxHi;
   scalarAlu(dst.s, srcReg === dst ? dst.s : src, op, alu32);
-  updateLink(dst, op, src, alu32, dstUmaxHi);
+  // `rX += rX` is no `rX += K`: the source changed with the destination, so the link goes (6.18).
+  if (srcReg === dst) clearLink(dst);
+  else updateLink(dst, op, src, alu32, dstUmaxHi);
   return violation(pc, dst);
 }
 

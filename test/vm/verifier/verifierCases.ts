@@ -5,6 +5,7 @@
 // unit test checks our verifier against these; test/kernel/verifier.test.ts
 // checks them (and us) against the running kernel.
 
+import { LINKED_SCALAR_CASES } from './cases/linkedScalars';
 import { SKB_CB_CASES } from './cases/skbCb';
 import { PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
 import type { ProgType } from '../../../src-vm/verifier/env';
@@ -284,4 +285,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...TRACING_CASES,
   ...PKT_INVALIDATE_CASES,
   ...SKB_CB_CASES,
+  ...LINKED_SCALAR_CASES,
 ];
