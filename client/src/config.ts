@@ -22,7 +22,7 @@ function section(): vscode.WorkspaceConfiguration {
 
 /** The `ebpf` settings as the language server reads them (sent as initializationOptions). */
 export function serverSettings(): ServerSettings {
-  return parseSettings({ asm: section().get<unknown>('asm'), c: section().get<unknown>('c'), verifier: section().get<unknown>('verifier') });
+  return parseSettings({ asm: section().get<unknown>('asm'), c: section().get<unknown>('c'), verifier: section().get<unknown>('verifier'), inlayHints: section().get<unknown>('inlayHints') });
 }
 
 export function traceServer(): TraceSetting {

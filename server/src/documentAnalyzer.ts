@@ -43,7 +43,8 @@ export interface AnalyzerDeps {
 export const ASM_LANGUAGE_ID = 'ebpf-asm';
 const ASM_EXTENSIONS = /\.(bpf\.s|ebpf|bpfasm)$/;
 
-function pathOf(uri: string): string {
+/** The file system path of a document (an untitled or remote one: a made-up name under the working directory). */
+export function pathOf(uri: string): string {
   if (uri.startsWith('file:')) {
     try {
       return fileURLToPath(uri);

@@ -7,11 +7,12 @@
 
 import { join } from 'node:path';
 import {
-  createConnection, DidChangeConfigurationNotification, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type Hover, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { insnAtLine } from './analyze';
+import { codeActions } from './codeActions';
 import { asmCompletions } from './completion';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { asmHover } from './hover';
@@ -19,6 +20,8 @@ import { asmSymbols, cSymbols, programLenses } from './programFeatures';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
 import { VerifierPool } from './verifierPool';
 import { asmStateMarkdown, cHover } from './verifierHover';
+import { generateVmlinuxH, GENERATE_VMLINUX_COMMAND } from './vmlinuxH';
+import { pathOf } from './documentAnalyzer';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -71,6 +74,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['%'] },
       codeLensProvider: { resolveProvider: false },
       documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: [GENERATE_VMLINUX_COMMAND] },
     },
     serverInfo: { name: 'ebpf-workbench-server' },
   };
@@ -131,6 +136,40 @@ connection.onDocumentSymbol((params) => guarded('documentSymbol', [], () => {
   if (kind === 'asm') return asmSymbols(analyzer.asmAnalysis(doc), doc.getText());
   return kind === 'c' ? cSymbols(doc.getText()) : [];
 }));
+
+connection.onCodeAction((params) => guarded('codeAction', [], () => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const kind = analyzer.kindOf(doc);
+  const results = analyzer.resultsOf(doc.uri);
+  const verified = results?.verifiedVersion === doc.version ? results.verify : undefined;
+  const dialect = kind === 'asm' ? analyzer.asmAnalysis(doc).dialect : undefined;
+  return codeActions({ uri: doc.uri, kind, text: doc.getText(), verified, dialect, diagnostics: params.context.diagnostics });
+}));
+
+/** ebpf.generateVmlinuxH [uri]: writes vmlinux.h next to the document, then verifies every open C document again. */
+async function generateVmlinux(uri: unknown): Promise<{ path: string } | { error: string }> {
+  if (typeof uri !== 'string') return { error: `${GENERATE_VMLINUX_COMMAND} needs the document's URI as its argument` };
+  const outcome = await generateVmlinuxH(pathOf(uri), settings.c);
+  if ('error' in outcome) {
+    logError(outcome.error);
+    void connection.window.showErrorMessage(outcome.error);
+    return outcome;
+  }
+  connection.console.info(`wrote ${outcome.path} (${outcome.bytes} bytes)`);
+  for (const doc of documents.all()) if (analyzer.kindOf(doc) === 'c') analyzer.analyzeNow(doc, true);
+  return { path: outcome.path };
+}
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== GENERATE_VMLINUX_COMMAND) return { error: `unknown command ${params.command}` };
+  try {
+    return await generateVmlinux(params.arguments?.[0]);
+  } catch (err) {
+    logError(`internal error in ${params.command}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return { error: String(err) };
+  }
+});
 
 connection.onShutdown(() => {
   analyzer.dispose();

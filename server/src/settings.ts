@@ -23,17 +23,26 @@ export interface ServerSettings {
     files: string[];
     /** Milliseconds of quiet typing before the unsaved buffer is compiled. */
     debounceMs: number;
+    /** BTF that the vmlinux.h quick fix dumps as C (empty: the running kernel's /sys/kernel/btf/vmlinux). */
+    vmlinuxBtf: string;
+    /** bpftool to run for it (empty: bpftool on PATH, then /usr/sbin/bpftool). */
+    bpftoolPath: string;
   };
   verifier: {
     /** Run our verifier on assembly and C documents. */
     enabled: boolean;
   };
+  inlayHints: {
+    /** After each instruction or C line: the registers it changed, from the verifier's recorded states. */
+    registerChanges: boolean;
+  };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   asm: { debounceMs: 200, dialect: 'auto', programType: '' },
-  c: { clangPath: '', extraArgs: [], includePaths: [], files: ['**/*.bpf.c'], debounceMs: 500 },
+  c: { clangPath: '', extraArgs: [], includePaths: [], files: ['**/*.bpf.c'], debounceMs: 500, vmlinuxBtf: '', bpftoolPath: '' },
   verifier: { enabled: true },
+  inlayHints: { registerChanges: false },
 };
 
 /** Edits faster than this are not worth waiting for; longer than this feels broken. */
@@ -54,6 +63,10 @@ function dialect(raw: unknown): AsmDialectSetting {
   return DIALECTS.find((d) => d === raw) ?? DEFAULT_SETTINGS.asm.dialect;
 }
 
+function flag(raw: unknown, fallback: boolean): boolean {
+  return typeof raw === 'boolean' ? raw : fallback;
+}
+
 function text(raw: unknown, fallback: string): string {
   return typeof raw === 'string' ? raw.trim() : fallback;
 }
@@ -63,7 +76,7 @@ function strings(raw: unknown, fallback: string[]): string[] {
 }
 
 /**
- * Reads the `ebpf` settings object (`{asm: {…}, c: {…}, verifier: {…}}`), as
+ * Reads the `ebpf` settings object (`{asm: {…}, c: {…}, verifier: {…}, inlayHints: {…}}`), as
  * VS Code sends it; anything missing or of the wrong type falls back to its default.
  */
 export function parseSettings(raw: unknown): ServerSettings {
@@ -83,7 +96,10 @@ export function parseSettings(raw: unknown): ServerSettings {
       includePaths: strings(field(c, 'includePaths'), defaults.c.includePaths),
       files: strings(field(c, 'files'), defaults.c.files),
       debounceMs: debounceMs(field(c, 'debounceMs'), defaults.c.debounceMs),
+      vmlinuxBtf: text(field(c, 'vmlinuxBtf'), defaults.c.vmlinuxBtf),
+      bpftoolPath: text(field(c, 'bpftoolPath'), defaults.c.bpftoolPath),
     },
-    verifier: { enabled: typeof field(verifier, 'enabled') === 'boolean' ? field(verifier, 'enabled') as boolean : defaults.verifier.enabled },
+    verifier: { enabled: flag(field(verifier, 'enabled'), defaults.verifier.enabled) },
+    inlayHints: { registerChanges: flag(field(field(raw, 'inlayHints'), 'registerChanges'), defaults.inlayHints.registerChanges) },
   };
 }

@@ -1,28 +1,21 @@
 // Why the verifier rejected a program, told as places in the source: the
 // instruction where the offending register got the type or bounds the error
 // complains about (read back along the failing path of the verifier log), and
-// for the common mistakes where the missing check belongs. Also the stable
-// diagnostic code of a kernel message. Pure: report + locator in, notes out.
+// for the common mistakes where the missing check belongs (quick fixes build
+// on these). Pure: report + locator in, notes out.
 
 import { parseVerifierLog, type LogLine, type Span, type VerifierErrorReport } from '../../src-vm/index';
 
 export interface CauseNote {
   insnIdx: number;
   message: string;
+  /** `origin`: where the register got its type or bounds; `missing-check`: where a check belongs (quick fixes use it). */
+  role: 'origin' | 'missing-check';
+  /** The register the note is about. */
+  regno: number;
 }
 
 type InsnLine = Extract<LogLine, { kind: 'insn' }>;
-
-/**
- * `verifier/invalid-mem-access` for "R0 invalid mem access 'map_value_or_null'":
- * the message's words before its first value, so every instance of one kernel
- * message template shares a code.
- */
-export function verifierCode(message: string): string {
-  const words = message.replace(/^R\d+\s+/, '').split(/[,=:'"(\d]/)[0]
-    .toLowerCase().split(/[^a-z_]+/).filter((w) => w.length > 0).slice(0, 6);
-  return `verifier/${words.length > 0 ? words.join('-').replace(/_/g, '-') : 'rejected'}`;
-}
 
 /** The register the message is about: the first `R<n>` in it or in its detail lines. */
 export function offendingRegister(error: VerifierErrorReport): number | undefined {
@@ -75,15 +68,15 @@ function callee(line: InsnLine): string {
 function missingCheck(error: VerifierErrorReport, reg: number, writer: InsnLine): CauseNote | undefined {
   const text = [error.message, ...error.detail].join('\n');
   if (/_or_null/.test(text)) {
-    return { insnIdx: writer.idx, message: `R${reg} may be NULL after this: compare it with 0 (if (!ptr) return …) before using it` };
+    return { insnIdx: writer.idx, regno: reg, role: 'missing-check', message: `R${reg} may be NULL after this: compare it with 0 (if (!ptr) return …) before using it` };
   }
   const pkt = /invalid access to packet, off=(-?\d+) size=(\d+)/.exec(text);
   if (pkt) {
     const end = Number(pkt[1]) + Number(pkt[2]);
-    return { insnIdx: writer.idx, message: `no comparison with data_end covers offset ${end} of this packet pointer: check (void *)(ptr + ${end}) <= data_end before the access` };
+    return { insnIdx: writer.idx, regno: reg, role: 'missing-check', message: `no comparison with data_end covers offset ${end} of this packet pointer: check (void *)(ptr + ${end}) <= data_end before the access` };
   }
   if (/!read_ok/.test(text) && /^call\b/.test(writer.asm) && reg >= 1) {
-    return { insnIdx: writer.idx, message: `R${reg} is scratched by ${callee(writer)} (R1-R5 do not survive a call): set it again after the call` };
+    return { insnIdx: writer.idx, regno: reg, role: 'origin', message: `R${reg} is scratched by ${callee(writer)} (R1-R5 do not survive a call): set it again after the call` };
   }
   return undefined;
 }
@@ -99,16 +92,23 @@ export function causesOf(error: VerifierErrorReport, log: readonly string[]): Ca
   const how = /^call\b/.test(writer.asm)
     ? (reg === 0 ? `returned by ${callee(writer)} here` : `scratched by ${callee(writer)} here`)
     : `set here (${writer.asm.trim()})`;
-  const notes: CauseNote[] = [{ insnIdx: writer.idx, message: `R${reg}${state !== undefined && !(/^call\b/.test(writer.asm) && reg > 0) ? `=${state}` : ''} ${how}` }];
+  const notes: CauseNote[] = [{ insnIdx: writer.idx, regno: reg, role: 'origin', message: `R${reg}${state !== undefined && !(/^call\b/.test(writer.asm) && reg > 0) ? `=${state}` : ''} ${how}` }];
   const check = missingCheck(error, reg, writer);
   if (check) notes.push(check);
   return notes;
 }
 
+export interface PlacedCause {
+  message: string;
+  span: Span;
+  role: CauseNote['role'];
+  regno: number;
+}
+
 /** Placed notes: those whose instruction has a source position. */
-export function placeCauses(notes: readonly CauseNote[], locate: (insnIdx: number) => Span | undefined): { message: string; span: Span }[] {
+export function placeCauses(notes: readonly CauseNote[], locate: (insnIdx: number) => Span | undefined): PlacedCause[] {
   return notes.flatMap((n) => {
     const span = locate(n.insnIdx);
-    return span ? [{ message: n.message, span }] : [];
+    return span ? [{ message: n.message, span, role: n.role, regno: n.regno }] : [];
   });
 }

@@ -10,7 +10,7 @@ import {
   type AsmObject, type Diagnostic, type LineTable, type Span, type VerifyTarget,
 } from '../../src-vm/index';
 import type { AsmDialectSetting } from './settings';
-import { causesOf, placeCauses, verifierCode } from './verifierCause';
+import { causesOf, placeCauses, type PlacedCause } from './verifierCause';
 
 export type VerifyJob =
   | { kind: 'asm'; text: string; dialect: AsmDialectSetting; programType: string }
@@ -38,7 +38,7 @@ export interface ProgramResult {
   /** Why an unsupported program was not verified. */
   reason?: string;
   error?: { insnIdx: number; message: string; detail: string[]; code: string; span?: Span };
-  causes: { message: string; span: Span }[];
+  causes: PlacedCause[];
   processedInsns: number;
   totalStates: number;
   timeUs: number;
@@ -89,7 +89,7 @@ function verifyOne(target: VerifyTarget, locate: Locator): ProgramResult {
   return {
     ...base,
     outcome: report.verdict,
-    error: e && { insnIdx: e.insnIdx, message: e.message, detail: e.detail, code: verifierCode(e.message), span: locate(e.insnIdx) },
+    error: e && { insnIdx: e.insnIdx, message: e.message, detail: e.detail, code: `verifier/${e.code}`, span: locate(e.insnIdx) },
     causes: e ? placeCauses(causesOf(e, report.log), locate) : [],
     processedInsns: report.processedInsns,
     totalStates: report.totalStates,

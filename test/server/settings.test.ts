@@ -33,11 +33,16 @@ test('defaults are what parseSettings gives for nothing', () => {
 test('C and verifier settings: values kept, wrong types fall back, empty strings dropped from lists', () => {
   const parsed = parseSettings({
     asm: { programType: ' xdp ' },
-    c: { clangPath: '/opt/clang', extraArgs: ['-DX=1', 3, ''], includePaths: 'not a list', files: ['**/*.c'], debounceMs: 9000 },
+    c: { clangPath: '/opt/clang', extraArgs: ['-DX=1', 3, ''], includePaths: 'not a list', files: ['**/*.c'], debounceMs: 9000, vmlinuxBtf: ' /tmp/btf ', bpftoolPath: 7 },
     verifier: { enabled: false },
+    inlayHints: { registerChanges: true },
   });
   assert.deepEqual(parsed.asm.programType, 'xdp');
-  assert.deepEqual(parsed.c, { clangPath: '/opt/clang', extraArgs: ['-DX=1'], includePaths: [], files: ['**/*.c'], debounceMs: DEBOUNCE_RANGE_MS.max });
+  assert.deepEqual(parsed.c, { clangPath: '/opt/clang', extraArgs: ['-DX=1'], includePaths: [], files: ['**/*.c'], debounceMs: DEBOUNCE_RANGE_MS.max,
+    vmlinuxBtf: '/tmp/btf', bpftoolPath: '',
+  });
   assert.equal(parsed.verifier.enabled, false);
+  assert.equal(parsed.inlayHints.registerChanges, true);
+  assert.deepEqual(parseSettings({ inlayHints: { registerChanges: 1 } }).inlayHints, { registerChanges: false });
   assert.deepEqual(parseSettings({ verifier: { enabled: 'no' } }).verifier, DEFAULT_SETTINGS.verifier);
 });

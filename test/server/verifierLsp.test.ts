@@ -52,7 +52,7 @@ describe('verifier diagnostics for assembly', () => {
       range: range(8, 8, 8, 29),
       severity: DiagnosticSeverity.Error,
       source: 'eBPF verifier',
-      code: 'verifier/invalid-access-to-packet',
+      code: 'verifier/pkt-access',
       message: 'invalid access to packet, off=12 size=1, R2(id=0,off=12,r=0)\nR2 offset is outside of the packet\nin program bad_pkt (xdp)',
       relatedInformation: [
         { location: { uri: ASM_URI, range: loadLine }, message: 'R2=pkt(r=0) set here (r2 = *(u32 *)(r1 +0))' },
@@ -116,7 +116,7 @@ describe('verifier diagnostics for eBPF C (clang on the unsaved buffer)', () => 
       range: range(18, 9, 18, 11),
       severity: DiagnosticSeverity.Error,
       source: 'eBPF verifier',
-      code: 'verifier/invalid-mem-access',
+      code: 'verifier/bad-deref',
       message: "R0 invalid mem access 'map_value_or_null'\nin program unchecked (xdp)",
       relatedInformation: [
         { location: { uri: C_URI, range: lookup }, message: 'R0=map_value_or_null(id=1,map=counts,ks=4,vs=8) returned by bpf_map_lookup_elem here' },
