@@ -2,7 +2,8 @@
 // with BUSY and DISCARD bits, 8-byte padding), reservation limits, a consumer
 // that stops at busy records and skips discarded ones, and records that wrap
 // around the end of the ring yet read back contiguous (the kernel maps the
-// data pages twice). test/kernel/maps.test.ts checks fill-up against the kernel.
+// data pages twice). test/kernel/maps.test.ts checks fill-up against the kernel,
+// test/kernel/ringbuf.test.ts a whole reserve/output/discard/consume script.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -93,4 +94,23 @@ test('a ring buffer has no keyed operations', () => {
   assert.equal(rb.sysUpdate(null, new Uint8Array(0)), -ENOTSUPP);
   assert.equal(rb.sysDelete(null), -ENOTSUPP);
   assert.equal(rb.getNextKey(null).err, -ENOTSUPP);
+});
+
+test('consume(max) takes at most max records, skipping discarded ones without counting them', () => {
+  const rb = ring();
+  const fill = (n: number, byte: number, discard = false): void => {
+    const r = rb.reserve(n)!;
+    r.data.fill(byte);
+    if (discard) rb.discard(r); else rb.submit(r);
+  };
+  fill(3, 1);
+  fill(4, 2, true);
+  fill(5, 3);
+  fill(6, 4);
+  const first = rb.consume(2);
+  assert.deepEqual(first.map((r) => [...r.data]), [[1, 1, 1], [3, 3, 3, 3, 3]]);
+  assert.equal(rb.consumerPos, 48, 'past the discarded record and the second one taken, not past the third');
+  assert.deepEqual(rb.consume(0), []);
+  assert.deepEqual(rb.consume(5).map((r) => r.pos), [48]);
+  assert.equal(rb.consumerPos, rb.producerPos);
 });
