@@ -28,8 +28,8 @@ export interface Scenario {
 }
 
 async function cSquiggleUi({ page }: UiContext): Promise<void> {
-  const box = await squiggleOnLine(page, 'iph->saddr ==');
-  const hover = await hoverSquiggle(page, box, /invalid access to packet/);
+  await squiggleOnLine(page, 'iph->saddr ==');
+  const hover = await hoverSquiggle(page, 'iph->saddr ==', /invalid access to packet/);
   assert.match(hover, /verifier state before/, `hover over the squiggle: ${hover}`);
 }
 

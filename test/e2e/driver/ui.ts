@@ -1,7 +1,6 @@
 // What the browser sees in each scenario: squiggles on the right line, the hover
 // widget with the verifier's register state, token colours from our grammar.
 // Selectors are VS Code internals, pinned with code-server 4.139.1.
-import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 
 const UI_TIMEOUT_MS = 30_000;
@@ -15,33 +14,33 @@ export function viewLine(page: Page, text: string): Locator {
 export async function squiggleOnLine(page: Page, lineText: string): Promise<{ x: number; y: number; width: number; height: number }> {
   const line = viewLine(page, lineText);
   await line.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  const lineBox = await line.boundingBox();
-  assert.ok(lineBox, `line "${lineText}" has no box on screen`);
   const deadline = Date.now() + UI_TIMEOUT_MS;
+  // The editor re-renders its lines while it settles, so boxes are read afresh on every try.
   for (;;) {
-    for (const sq of await page.locator('.monaco-editor .squiggly-error').all()) {
-      const box = await sq.boundingBox();
-      if (box && box.y + box.height / 2 >= lineBox.y && box.y + box.height / 2 <= lineBox.y + lineBox.height) return box;
+    const lineBox = await line.boundingBox().catch(() => null);
+    for (const sq of lineBox ? await page.locator('.monaco-editor .squiggly-error').all() : []) {
+      const box = await sq.boundingBox().catch(() => null);
+      const middle = box ? box.y + box.height / 2 : -1;
+      if (box && lineBox && middle >= lineBox.y && middle <= lineBox.y + lineBox.height) return box;
     }
-    if (Date.now() > deadline) throw new Error(`no error squiggle on the row of "${lineText}"`);
+    if (Date.now() > deadline) throw new Error(`no error squiggle on the row of "${lineText}" (line ${lineBox ? 'on screen' : 'not on screen'})`);
     await page.waitForTimeout(200);
   }
 }
 
-/** Moves the mouse onto a squiggle and waits for the hover widget to contain `text`; returns the hover's text. */
-export async function hoverSquiggle(page: Page, box: { x: number; y: number; width: number; height: number }, text: RegExp): Promise<string> {
+/** Moves the mouse onto the squiggle of the line containing `lineText` until the hover widget shows `text`; returns the hover's text. */
+export async function hoverSquiggle(page: Page, lineText: string, text: RegExp): Promise<string> {
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: text }).first();
   const deadline = Date.now() + UI_TIMEOUT_MS;
-  let dx = 2;
-  for (;;) {
-    await page.mouse.move(box.x + Math.min(box.width / 2, 12 + dx), box.y + box.height / 2);
+  for (let attempt = 0; ; attempt++) {
+    const box = await squiggleOnLine(page, lineText);
+    await page.mouse.move(box.x + Math.min(box.width / 2, 14 + 4 * attempt), box.y + box.height / 2);
     try {
       await hover.waitFor({ state: 'visible', timeout: 3_000 });
       return await hover.innerText();
     } catch {
-      if (Date.now() > deadline) throw new Error(`no hover matching ${text} over the squiggle`);
+      if (Date.now() > deadline) throw new Error(`no hover matching ${text} over the squiggle of "${lineText}"`);
       await page.mouse.move(0, 0);
-      dx += 4;
     }
   }
 }
