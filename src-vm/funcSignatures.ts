@@ -135,6 +135,14 @@ function globalArgs(btf: Btf, fn: BtfFunc, progType: ProgTypeName): GlobalArg[] 
   return args;
 }
 
+/** check_btf_func's scalar_return: the return type, past modifiers, is an int of at most 8 bytes or an enum. */
+function returnsScalar(btf: Btf, fn: BtfFunc): boolean {
+  const proto = btf.typeOfKind(fn.type, 'FUNC_PROTO');
+  const ret = proto ? skipModifiers(btf, proto.returnType) : undefined;
+  if (!ret) return false;
+  return (ret.kind === 'INT' && ret.size <= 8) || ret.kind === 'ENUM' || ret.kind === 'ENUM64';
+}
+
 /**
  * Every function of a linked program that has a func_info record (entry first),
  * with its linkage and, for global ones, the signature the kernel derives (the
@@ -145,8 +153,9 @@ export function subprogSignatures(btf: Btf | undefined, funcInfo: readonly SlotF
   return funcInfo.map((rec): SubprogSignature => {
     const fn = btf.typeOfKind(rec.typeId, 'FUNC');
     const name = fn?.name ?? rec.name;
-    if (!fn || fn.linkage !== BTF_FUNC_GLOBAL) return { start: rec.insnIdx, name, global: false };
+    const scalarReturn = fn ? returnsScalar(btf, fn) : undefined;
+    if (!fn || fn.linkage !== BTF_FUNC_GLOBAL) return { start: rec.insnIdx, name, global: false, scalarReturn };
     const args = globalArgs(btf, fn, progType);
-    return typeof args === 'string' ? { start: rec.insnIdx, name, global: true, refused: args } : { start: rec.insnIdx, name, global: true, args };
+    return typeof args === 'string' ? { start: rec.insnIdx, name, global: true, refused: args, scalarReturn } : { start: rec.insnIdx, name, global: true, args, scalarReturn };
   });
 }

@@ -101,6 +101,15 @@ export class VerifierLog {
     this.lines.push('returning from callee:', ` ${formatFrame(callee).join(' ')}`, `to caller at ${retPc}:`, ` ${formatFrame(caller).join(' ')}`);
   }
 
+  /** print_insn_state on a line of its own (`1: R0=0`): registers scratched after a dump, before `pc` runs. */
+  scratchedState(pc: number, st: VerifierState, regs: readonly number[]): void {
+    if (this.level === 0) return;
+    const f = st.cur;
+    const items = regs.filter((r) => f.regs[r].type !== 'not_init').map((r) => `R${r}=${formatReg(f.regs[r], f.frameno)}`);
+    if (f.frameno) items.unshift(`frame${f.frameno}:`);
+    this.lines.push(`${pc}: ${items.join(' ')}`);
+  }
+
   private sourceLine(pc: number): void {
     if (!this.lineTable) return;
     const k = pc < this.lineTable.insnCount ? this.lineTable.recordOfSlot[pc] : -1;

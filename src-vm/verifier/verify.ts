@@ -20,7 +20,8 @@ import { checkAlu } from './checks/alu';
 import { checkHelperCall } from './checks/call';
 import { checkExit } from './checks/exit';
 import { checkCondJump } from './checks/jmp';
-import { checkLdAbs } from './checks/ldAbs';
+import { checkLdAbs, exitAfterLdAbs } from './checks/ldAbs';
+import { checkBtfFuncReturns } from './checks/btfFuncRules';
 import { checkMayGoto } from './checks/mayGoto';
 import { returnFromCallback } from './checks/callbacks';
 import { type LoopInfo, loopInfo, onPathVerdict } from './loopConvergence';
@@ -243,8 +244,21 @@ class Explorer {
     if (cls === 0x05 || cls === 0x06) { this.jmps++; return this.stepJump(st, pc, i); }
     const err = this.stepPlain(st, pc, i, cls);
     if (err) return err;
+    if (cls === 0x00 && i.code !== 0x18 && st.frames.length > 1) {
+      this.log.insn(pc, undefined, []); // the return dump follows the instruction, not its state
+      return this.exitAfterLdAbs(st, pc);
+    }
     this.logInsn(st, pc, i);
     return { next: pc + (i.code === 0x18 ? 2 : 1) };
+  }
+
+  /** LD_ABS/IND in a subprogram may end it (the hidden `exit` with r0 = 0 bpf_gen_ld_abs emits): that return is explored too. */
+  private exitAfterLdAbs(st: VerifierState, pc: number): StepOutcome {
+    const back = exitAfterLdAbs(this.env, st, pc);
+    if (back instanceof VerifierError) return back;
+    this.log.callReturn(back.callee, st.cur, back.next);
+    this.log.scratchedState(back.next, st, [0]); // check_ld_abs marked R0 scratched before the exit
+    return { next: back.next };
   }
 
   private stepPlain(st: VerifierState, pc: number, i: Insn, cls: number): VerifierError | undefined {
@@ -363,7 +377,8 @@ export function verifyProgram(program: VerifierProgram, opts: VerifierOptions = 
   const explorer = new Explorer(program, opts, cfg.prunePoints, cfg.subprogOf, Math.max(cfg.subprogs.length, 1), live, loops);
   // Before any instruction is explored: the maps the program names (resolve_pseudo_ldimm64), then check_cfg.
   const early = checkMapProgCompat(program.insns, program.maps ?? [], program.type, isSleepable(program)) ??
-    (cfg.errors.length > 0 ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message) : undefined);
+    (cfg.errors.length > 0 ? reject(cfg.errors[0].insnIdx, 'cfg', cfg.errors[0].message) : undefined) ??
+    checkBtfFuncReturns(program.insns, program.subprogs);
   const err = early ?? explorer.run() ?? checkMaxStackDepth({
     insns: program.insns, starts: cfg.subprogs.map((sp) => sp.start), subprogOf: cfg.subprogOf, depths: explorer.stackDepths,
     progType: program.type, attach: program.attach,

@@ -38,6 +38,8 @@ export interface SubprogSignature {
   args?: readonly GlobalArg[];
   /** The kernel's message refusing the signature (btf_prepare_func_args failed). */
   refused?: string;
+  /** Its BTF return type is a small int or an enum (check_btf_func's scalar_return); undefined when unknown. */
+  scalarReturn?: boolean;
 }
 
 export interface GlobalCallee {

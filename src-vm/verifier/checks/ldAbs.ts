@@ -1,13 +1,15 @@
 // Legacy packet loads (check_ld_abs): `r0 = *(u8 *)skb[K]` and
 // `r0 = *(u16 *)skb[rX + K]`, allowed only for program types with an skb
 // context, with the skb pointer in R6; they clobber r1-r5 like a call and
-// leave an unknown value in r0. Main-program frames only (no callbacks yet).
+// leave an unknown value in r0. In a subprogram the load may also end it
+// with r0 = 0 (the hidden exit of bpf_gen_ld_abs): that return is a path too.
 
 import type { Insn } from '../../isa/insn';
 import type { VerifyEnv } from '../env';
-import { reject, type CheckResult } from '../errors';
-import { notInit, unknownScalar } from '../regState';
-import type { VerifierState } from '../state';
+import { reject, VerifierError, type CheckResult } from '../errors';
+import { constScalar, notInit, unknownScalar } from '../regState';
+import { stateClone, type FuncState, type VerifierState } from '../state';
+import { returnFromSubprog } from './subprogCall';
 import { checkRead } from './regCheck';
 import { checkResourceLeak } from './spinLock';
 
@@ -34,4 +36,18 @@ export function checkLdAbs(env: VerifyEnv, st: VerifierState, pc: number, i: Ins
   for (let r = 0; r <= 5; r++) regs[r] = notInit();
   regs[0] = unknownScalar();
   return undefined;
+}
+
+/**
+ * check_ld_abs in a subprogram (curframe > 0): the path after the load is forked, and this one returns to
+ * the caller with R0 = 0 (prepare_func_exit). Returns the callee's frame (for the log) and where the caller resumes.
+ */
+export function exitAfterLdAbs(env: VerifyEnv, st: VerifierState, pc: number): { callee: FuncState; next: number } | VerifierError {
+  const goOn = stateClone(st);
+  goOn.pc = pc + 1;
+  env.forks.push(goOn);
+  const callee = st.cur;
+  callee.regs[0] = constScalar(0n);
+  const back = returnFromSubprog(st, pc);
+  return back instanceof VerifierError ? back : { callee, next: back.next };
 }

@@ -11,6 +11,7 @@ import { SOCKET_C_CASES } from './cases/sockets';
 import { GLOBAL_FUNC_C_CASES } from './cases/globalFuncs';
 import { LOCK_TAILCALL_C_CASES } from './cases/locksTailCalls';
 import { MAP_FLAG_C_CASES } from './cases/mapFlags';
+import { LD_ABS_SUBPROG_C_CASES } from './cases/ldAbsSubprog';
 
 export interface VerifierCCase {
   name: string;
@@ -264,4 +265,5 @@ SEC("xdp") int lookup_null_branch_deref(struct xdp_md *ctx) {
   ...GLOBAL_FUNC_C_CASES,
   ...LOCK_TAILCALL_C_CASES,
   ...MAP_FLAG_C_CASES,
+  ...LD_ABS_SUBPROG_C_CASES,
 ];
