@@ -1,8 +1,9 @@
-// Completions for eBPF assembly documents, read from the core's tables: the
-// helper table (after `call`), labels of the document (after `goto` or as a
-// conformance jump target), statement keywords / conformance mnemonics at the
-// start of a statement, registers and byte-swap operators elsewhere. Pure;
-// imports LSP types, never vscode or fs.
+// Completions read from the core's tables. Assembly: the helper table (after
+// `call`), labels of the document (after `goto` or as a conformance jump
+// target), statement keywords / conformance mnemonics at the start of a
+// statement, registers, byte-swap operators and the document's maps and data
+// labels (`r1 = map ll`) elsewhere. C: helper names (`bpf_…`) with their
+// prototypes and descriptions, next to clangd's own. Pure; LSP types only.
 
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
 import { CONFORMANCE_MNEMONICS, HELPERS, OPCODE_TABLE, REG_COUNT, type Dialect, type FieldRule } from '../../src-vm/index';
@@ -100,10 +101,12 @@ function statementItems(dialect: Dialect): CompletionItem[] {
   return [...keywords, ...registerItems(dialect)];
 }
 
-function operandItems(dialect: Dialect): CompletionItem[] {
+function operandItems(dialect: Dialect, text: string): CompletionItem[] {
   if (dialect === 'conformance') return registerItems(dialect);
   const words = LLVM_OPERAND_WORDS.map(([w, d]) => item(w, CompletionItemKind.Keyword, d));
-  return [...registerItems(dialect), ...byteSwapItems(), ...words, item('goto', CompletionItemKind.Keyword, 'jump target follows')];
+  // `r1 = counts ll` loads a map (or a data label's address): every label may be one.
+  const symbols = documentLabels(text).map((l) => item(l, CompletionItemKind.Reference, 'label or map (r1 = name ll)'));
+  return [...registerItems(dialect), ...byteSwapItems(), ...words, item('goto', CompletionItemKind.Keyword, 'jump target follows'), ...symbols];
 }
 
 /** Completion items at `position` of `text`, for a document in `dialect`. */
@@ -115,6 +118,25 @@ export function asmCompletions(text: string, position: Position, dialect: Dialec
     case 'call': return dialect === 'llvm' ? [...helperItems(dialect), ...labelItems(text)] : helperItems(dialect);
     case 'jumpTarget': return labelItems(text);
     case 'statementStart': return statementItems(dialect);
-    case 'operand': return operandItems(dialect);
+    case 'operand': return operandItems(dialect, text);
   }
+}
+
+/** The helper items of C: the name with its C prototype as detail and the kernel's description. */
+function cHelperItems(): CompletionItem[] {
+  return HELPERS.filter((h) => h.id !== 0).map((h) => item(`bpf_${h.name}`, CompletionItemKind.Function, h.proto ?? `helper #${h.id}`, {
+    ...(h.summary !== undefined ? { documentation: `${h.summary}\n\nhelper #${h.id}` } : {}),
+    sortText: `bpf_${h.name}`,
+  }));
+}
+
+/** C: helper names when the identifier being typed could be one (`b`, `bp`, `bpf`, `bpf_ma…`); nothing in comments or strings. */
+export function cCompletions(text: string, position: Position): CompletionItem[] {
+  const line = text.split(/\r?\n/)[position.line] ?? '';
+  const prefix = line.slice(0, position.character);
+  const code = prefix.replace(/"(?:[^"\\]|\\.)*"/g, 'S');
+  if (/\/\/|\/\*|"|^\s*#\s*include/.test(code)) return [];
+  const word = /[A-Za-z_]\w*$/.exec(code)?.[0] ?? '';
+  if (word === '' || !(word.startsWith('bpf_') || 'bpf_'.startsWith(word))) return [];
+  return cHelperItems();
 }

@@ -1,10 +1,12 @@
 // CodeLens over each verified program (`✓ verified · 214 insns · 9 states`,
-// `✗ rejected: …`) and document symbols: programs, maps and labels of an
+// `✗ rejected: …`, and for accepted ones the interpreter's run on the
+// default packet: `▶ run: XDP_PASS (2) · 12 steps`) and document symbols: programs, maps and labels of an
 // assembly document (from the assembled object), programs and maps of a C
 // document (read from the text, so they show before it compiles). Pure.
 
 import { SymbolKind, type CodeLens, type DocumentSymbol, type Range } from 'vscode-languageserver';
 import type { AsmAnalysis } from './analyze';
+import type { RunSummary } from './programRun';
 import type { ProgramResult, VerifyJobResult } from './verifyJob';
 
 /** The CodeLens title of one program's verdict. */
@@ -15,12 +17,22 @@ export function verdictTitle(p: ProgramResult): string {
   return `✓ verified · ${p.insnCount} insns · ${states}`;
 }
 
+/** The CodeLens title of a program's run on the default packet. */
+export function runTitle(run: RunSummary): string {
+  if (run.refused) return `▶ run (default packet): not run: ${run.refused}`;
+  if (run.fault) return `▶ run (default packet): stopped at insn ${run.fault.pc} after ${run.steps} steps: ${run.fault.message}`;
+  const value = run.retName ? `${run.retName} (${run.retval})` : String(run.retval);
+  const trace = run.trace.length > 0 ? ` · trace: ${run.trace.map((t) => JSON.stringify(t.replace(/\n$/, ''))).join(' ')}` : '';
+  return `▶ run (default packet): returns ${value} · ${run.steps} steps${trace}`;
+}
+
 export function programLenses(result: VerifyJobResult | undefined): CodeLens[] {
   if (!result) return [];
-  return result.programs.map((p) => {
+  return result.programs.flatMap((p) => {
     const line = p.startLine ?? 0;
     const range: Range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    return { range, command: { title: verdictTitle(p), command: '' }, data: { program: p.name } };
+    const verdict: CodeLens = { range, command: { title: verdictTitle(p), command: '' }, data: { program: p.name } };
+    return p.run ? [verdict, { range, command: { title: runTitle(p.run), command: '' }, data: { program: p.name, run: true } }] : [verdict];
   });
 }
 

@@ -13,7 +13,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { insnAtLine } from './analyze';
 import { codeActions } from './codeActions';
-import { asmCompletions } from './completion';
+import { asmDefinition, asmFoldingRanges } from './asmNavigation';
+import { registerChangeHints } from './inlayHints';
+import { asmCompletions, cCompletions } from './completion';
 import { DocumentAnalyzer } from './documentAnalyzer';
 import { asmHover } from './hover';
 import { asmSymbols, cSymbols, programLenses } from './programFeatures';
@@ -33,6 +35,7 @@ const pool = new VerifierPool(join(__dirname, 'verifyWorker.js'), VERIFIER_THREA
 
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let canPullConfiguration = false;
+let canRefreshInlayHints = false;
 
 const analyzer = new DocumentAnalyzer({
   pool,
@@ -41,6 +44,7 @@ const analyzer = new DocumentAnalyzer({
   publish: (uri, version, diagnostics) => {
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    if (settings.inlayHints.registerChanges && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
   },
 });
 
@@ -66,6 +70,7 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   canPullConfiguration = caps.workspace?.configuration === true && caps.workspace.didChangeConfiguration?.dynamicRegistration === true;
+  canRefreshInlayHints = caps.workspace?.inlayHint?.refreshSupport === true;
   settings = parseSettings((params.initializationOptions as { ebpf?: unknown } | undefined)?.ebpf);
   return {
     capabilities: {
@@ -76,6 +81,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: { commands: [GENERATE_VMLINUX_COMMAND] },
+      definitionProvider: true,
+      foldingRangeProvider: true,
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'ebpf-workbench-server' },
   };
@@ -123,7 +131,9 @@ connection.onHover((params) => guarded('hover', null, () => {
 
 connection.onCompletion((params) => guarded('completion', [], () => {
   const doc = documents.get(params.textDocument.uri);
-  if (!doc || analyzer.kindOf(doc) !== 'asm') return [];
+  const kind = doc && analyzer.kindOf(doc);
+  if (!doc || kind === 'none') return [];
+  if (kind === 'c') return cCompletions(doc.getText(), params.position);
   return asmCompletions(doc.getText(), params.position, analyzer.asmAnalysis(doc).dialect);
 }));
 
@@ -170,6 +180,23 @@ connection.onExecuteCommand(async (params) => {
     return { error: String(err) };
   }
 });
+
+connection.onDefinition((params) => guarded('definition', null, () => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc && analyzer.kindOf(doc) === 'asm' ? asmDefinition(doc.uri, doc.getText(), params.position) : null;
+}));
+
+connection.onFoldingRanges((params) => guarded('foldingRange', [], () => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc && analyzer.kindOf(doc) === 'asm' ? asmFoldingRanges(analyzer.asmAnalysis(doc), doc.getText()) : [];
+}));
+
+connection.languages.inlayHint.on((params) => guarded('inlayHint', [], () => {
+  const doc = documents.get(params.textDocument.uri);
+  const results = doc && analyzer.resultsOf(doc.uri);
+  if (!doc || !settings.inlayHints.registerChanges || !results?.verify || results.verifiedVersion !== doc.version) return [];
+  return registerChangeHints(results.verify, doc.getText(), { start: params.range.start.line, end: params.range.end.line });
+}));
 
 connection.onShutdown(() => {
   analyzer.dispose();

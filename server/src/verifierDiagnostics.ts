@@ -7,10 +7,12 @@
 
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
 import type { Span } from '../../src-vm/index';
+import { isDisagreement } from './programRun';
 import { spanToRange, toLspDiagnostics } from './toDiagnostics';
 import type { ProgramResult, VerifyJobResult } from './verifyJob';
 
 export const VERIFIER_SOURCE = 'eBPF verifier';
+export const INTERPRETER_SOURCE = 'eBPF interpreter';
 
 /** A zero-width C position grows to the end of its statement (or line), so the squiggle is visible. */
 export type RangeWidener = (span: Span) => Range;
@@ -41,10 +43,24 @@ function programDiagnostic(p: ProgramResult, uri: string, several: boolean, wide
   };
 }
 
+/** An accepted program that faults in the interpreter: the verifier or the interpreter is wrong; at the faulting instruction. */
+function runDiagnostic(p: ProgramResult, several: boolean, widen: RangeWidener): LspDiagnostic | undefined {
+  if (!p.run?.fault || !isDisagreement(p.run)) return undefined;
+  const span = p.insns[p.run.fault.pc]?.span;
+  const suffix = several ? `\nin program ${p.name} (${p.section})` : '';
+  return {
+    range: span ? widen(span) : programLine(p),
+    severity: DiagnosticSeverity.Error,
+    source: INTERPRETER_SOURCE,
+    code: p.run.fault.code,
+    message: `the verifier accepts this program, but the interpreter faults here on the default packet: ${p.run.fault.message} (insn ${p.run.fault.pc}); one of the two is wrong${suffix}`,
+  };
+}
+
 /** Every program's verdict that needs the user's attention, then the loader's and targets' own diagnostics. */
 export function verifierDiagnostics(result: VerifyJobResult, uri: string, widen: RangeWidener = spanToRange): LspDiagnostic[] {
   const several = result.programs.length > 1;
-  const own = result.programs.flatMap((p) => programDiagnostic(p, uri, several, widen) ?? []);
+  const own = result.programs.flatMap((p) => [programDiagnostic(p, uri, several, widen), runDiagnostic(p, several, widen)].filter((d): d is LspDiagnostic => d !== undefined));
   return [...own, ...toLspDiagnostics(result.diagnostics, undefined, VERIFIER_SOURCE)];
 }
 

@@ -6,11 +6,12 @@
 // LSP, no worker API (verifyWorker.ts posts these).
 
 import {
-  assembleSource, formatInsn, loadObject, parseVerifierLog, targetsOfAsm, targetsOfObject, verifyTarget,
+  assembleSource, formatInsn, writeElf, type LoadedObject, loadObject, parseVerifierLog, targetsOfAsm, targetsOfObject, verifyTarget,
   type AsmObject, type Diagnostic, type LineTable, type Span, type VerifyTarget,
 } from '../../src-vm/index';
 import type { AsmDialectSetting } from './settings';
 import { causesOf, placeCauses, type PlacedCause } from './verifierCause';
+import { runPrograms, type RunSummary } from './programRun';
 
 export type VerifyJob =
   | { kind: 'asm'; text: string; dialect: AsmDialectSetting; programType: string }
@@ -43,6 +44,8 @@ export interface ProgramResult {
   totalStates: number;
   timeUs: number;
   insns: InsnState[];
+  /** The interpreter's run on the default packet, for accepted programs. */
+  run?: RunSummary;
 }
 
 export interface MapInfo { name: string; type: string; keySize: number; valueSize: number; maxEntries: number }
@@ -98,6 +101,18 @@ function verifyOne(target: VerifyTarget, locate: Locator): ProgramResult {
   };
 }
 
+/** Runs the accepted programs in the interpreter and attaches the results; a crash becomes a warning, never a lost verification. */
+function attachRuns(programs: ProgramResult[], diagnostics: Diagnostic[], object: () => LoadedObject): void {
+  const accepted = programs.filter((p) => p.outcome === 'accept');
+  if (accepted.length === 0) return;
+  try {
+    const runs = runPrograms(object(), accepted.map((p) => p.name), (name) => programs.find((p) => p.name === name)?.type);
+    for (const p of accepted) p.run = runs.get(p.name);
+  } catch (err) {
+    diagnostics.push({ severity: 'warning', code: 'server/run-crashed', message: `the interpreter could not run the programs: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
 function asmLocator(object: AsmObject, section: string): Locator {
   const spans = object.sections.find((s) => s.name === section)?.spans ?? [];
   return (i) => spans[i];
@@ -109,7 +124,9 @@ function runAsm(job: Extract<VerifyJob, { kind: 'asm' }>): VerifyJobResult {
   const typed = targets.map((t) => (t.type === undefined && job.programType !== '' ? { ...t, type: job.programType } : t));
   // A section without a type is reported once, by its program's 'not verified' line.
   const rest = diagnostics.filter((d) => d.code !== 'verify/no-type');
-  return { programs: typed.map((t) => verifyOne(t, asmLocator(value.object, t.section))), diagnostics: rest, maps: [] };
+  const programs = typed.map((t) => verifyOne(t, asmLocator(value.object, t.section)));
+  attachRuns(programs, rest, () => loadObject(writeElf(value.object), { name: 'asm' }).value);
+  return { programs, diagnostics: rest, maps: [] };
 }
 
 /** Slot -> document span from BTF line info, for records in the document itself (not headers). */
@@ -127,6 +144,7 @@ function runObject(job: Extract<VerifyJob, { kind: 'object' }>): VerifyJobResult
   const loaded = loadObject(job.bytes, { name: job.objectName });
   const diagnostics = loaded.diagnostics.filter((d) => d.severity !== 'info');
   const programs = targetsOfObject(loaded.value).map((t) => verifyOne(t, lineLocator(t.lineTable, job.mainFile)));
+  attachRuns(programs, diagnostics, () => loaded.value);
   const maps = loaded.value.maps.map((m) => ({ name: m.realName, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries }));
   return { programs, diagnostics, maps };
 }

@@ -1,11 +1,12 @@
 // asmCompletions: what the text before the cursor asks for (helper after
 // `call`, labels after `goto` or as a conformance jump target, keywords or
 // mnemonics at a statement start, registers and operators elsewhere), with
-// every item read from the core's tables.
+// every item read from the core's tables; in C, helper names with their
+// prototypes where an identifier that could be one is typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem } from 'vscode-languageserver';
-import { asmCompletions, completionPlace, documentLabels } from '../../server/src/completion';
+import { asmCompletions, cCompletions, completionPlace, documentLabels } from '../../server/src/completion';
 import { CONFORMANCE_MNEMONICS } from '../../src-vm/asm/conformanceAsm';
 import { HELPERS } from '../../src-vm/isa/helpers.generated';
 import type { Dialect } from '../../src-vm/program';
@@ -78,4 +79,24 @@ test('operands: registers, byte swaps from the opcode table, access widths', () 
 test('nothing inside a comment', () => {
   assert.deepEqual(asmCompletions('  r0 = 1 # call ', { line: 0, character: 16 }, 'llvm'), []);
   assert.deepEqual(asmCompletions('  exit // ', { line: 0, character: 10 }, 'llvm'), []);
+});
+
+test('operands offer the maps and labels of the document (r1 = counts ll)', () => {
+  const text = 'prog:\n  r1 = \n  exit\n.section .maps\ncounts:\n  .zero 32\n';
+  const items = asmCompletions(text, { line: 1, character: 7 }, 'llvm').filter((i) => i.detail === 'label or map (r1 = name ll)');
+  assert.deepEqual(items.map((i) => i.label), ['prog', 'counts']);
+});
+
+test('C: bpf_ helpers with their prototype and description while typing an identifier that could be one', () => {
+  const lookup = (line: string) => cCompletions(line, { line: 0, character: line.length });
+  const items = lookup('  void *v = bpf_map_l');
+  assert.equal(items.length, HELPERS.length - 1);
+  const first = items.find((i) => i.label === 'bpf_map_lookup_elem');
+  assert.deepEqual(first, {
+    label: 'bpf_map_lookup_elem', kind: 3, detail: 'void *bpf_map_lookup_elem(struct bpf_map *map, const void *key)',
+    documentation: 'Perform a lookup in map for an entry associated to key.\n\nhelper #1', sortText: 'bpf_map_lookup_elem',
+  });
+  assert.equal(lookup('  b').length, HELPERS.length - 1);
+  for (const none of ['  int x = ', '  key', '  // bpf_', '  bpf_printk("bpf_', '#include <bpf_']) assert.deepEqual(lookup(none), [], none);
+  assert.equal(lookup('  f("x", bpf_').length, HELPERS.length - 1);
 });

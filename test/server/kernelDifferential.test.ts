@@ -56,7 +56,10 @@ test('server diagnostics agree with the live kernel on every C case of the verif
       const from = await server.open(uri, 'c', text);
       const published = await server.diagnosticsOfVersion(uri, 1, from, 60_000);
       await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-      const errors = published.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+      // The verdict is the verifier's; the interpreter's run (a fault of an accepted program, source 'eBPF interpreter') is another matter.
+      const errors = published.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error && d.source !== 'eBPF interpreter');
+      const ranFaulted = published.diagnostics.filter((d) => d.source === 'eBPF interpreter');
+      if (ranFaulted.length > 0) console.log(`  ${c.name}: ${ranFaulted.map(firstLine).join(' | ')}`);
       if (kernel === 'accept') {
         if (errors.length > 0) problems.push(`${c.name}: kernel accepts; server: ${errors.map(firstLine).join(' | ')}`);
         continue;

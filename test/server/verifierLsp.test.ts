@@ -65,6 +65,7 @@ describe('verifier diagnostics for assembly', () => {
     assert.deepEqual(await lenses(server, ASM_URI), [
       [6, '✗ rejected: invalid access to packet, off=12 size=1, R2(id=0,off=12,r=0)'],
       [14, '✓ verified · 4 insns · 0 states'],
+      [14, '▶ run (default packet): returns TC_ACT_RECLASSIFY (1) · 4 steps'],
     ]);
   });
 
@@ -89,7 +90,10 @@ describe('verifier diagnostics for assembly', () => {
     const fixed = readFileSync(ASM, 'utf8').replace('r0 = *(u8 *)(r2 + 12)', 'r0 = 2');
     const from = await server.replace(ASM_URI, 2, fixed);
     assert.deepEqual((await server.diagnosticsOfVersion(ASM_URI, 2, from)).diagnostics, []);
-    assert.deepEqual((await lenses(server, ASM_URI)).map(([, t]) => t), ['✓ verified · 4 insns · 0 states', '✓ verified · 4 insns · 0 states']);
+    assert.deepEqual((await lenses(server, ASM_URI)).map(([, t]) => t), [
+      '✓ verified · 4 insns · 0 states', '▶ run (default packet): returns XDP_PASS (2) · 4 steps',
+      '✓ verified · 4 insns · 0 states', '▶ run (default packet): returns TC_ACT_RECLASSIFY (1) · 4 steps',
+    ]);
   });
 
   it('shuts down cleanly with no internal error logged', async () => {
@@ -165,7 +169,7 @@ describe('verifier diagnostics for eBPF C (clang on the unsaved buffer)', () => 
     const fixed = C_TEXT.replace('  return *v;\n', '  return v ? *v : 0;\n');
     const from = await server.replace(C_URI, 4, fixed);
     assert.deepEqual((await server.diagnosticsOfVersion(C_URI, 4, from, 30_000)).diagnostics, []);
-    assert.ok((await lenses(server, C_URI)).every(([, title]) => title.startsWith('✓ verified')));
+    assert.ok((await lenses(server, C_URI)).every(([, title]) => title.startsWith('✓ verified') || title.startsWith('▶ run (default packet): returns ')));
   });
 
   it('a plain C file (no SEC, no bpf_helpers.h, not *.bpf.c) is left alone', async () => {
