@@ -11,7 +11,7 @@ import { helperProtoById, helperProtoFor, type HelperProtoShape } from '../helpe
 import { newId, type VerifyEnv } from '../env';
 import { reject, type CheckResult } from '../errors';
 import { hasConstOffset, isPktPointer, type MapRef, notInit, pointerReg, RegState, regTypeName, unknownScalar } from '../regState';
-import { byteIndex, growStack, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from '../stackState';
+import { byteIndex, growStack, markBytes, isSpilledSlot, MAX_BPF_STACK, Slot, slotOf } from '../stackState';
 import type { VerifierState } from '../state';
 import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
@@ -220,7 +220,10 @@ export function helperMemAccess(st: VerifierState, pc: number, regno: number, si
     if (at < -MAX_BPF_STACK || at + size > 0) {
       return reject(pc, 'stack', `invalid ${write ? 'write to' : 'read from'} stack R${regno} off=${at} size=${size}`);
     }
-    growStack(st.frames[reg.frameno].stack, at);
+    const stack = st.frames[reg.frameno].stack;
+    growStack(stack, at);
+    // The kernel then writes the bytes one by one with unknown values: spills there are gone (STACK_MISC).
+    if (write) markBytes(stack, at, size, Slot.Misc);
     return undefined;
   }
   const limit = reg.type === 'map_value' ? reg.map?.valueSize ?? 0 : reg.type === 'map_key' ? reg.map?.keySize ?? 0

@@ -7,7 +7,7 @@
 
 import { LINKED_SCALAR_CASES } from './cases/linkedScalars';
 import { SKB_CB_CASES } from './cases/skbCb';
-import { PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
+import { HELPER_STACK_WRITE_CASES, PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
 import type { ProgType } from '../../../src-vm/verifier/env';
 import { CGROUP_SOCK_CASES } from './cases/cgroupSock';
 import { SOCKET_CASES } from './cases/sockets';
@@ -284,6 +284,7 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...CONTROL_CASES,
   ...TRACING_CASES,
   ...PKT_INVALIDATE_CASES,
+  ...HELPER_STACK_WRITE_CASES,
   ...SKB_CB_CASES,
   ...LINKED_SCALAR_CASES,
 ];

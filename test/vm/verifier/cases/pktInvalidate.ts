@@ -28,3 +28,12 @@ export const PKT_INVALIDATE_CASES: readonly VerifierCase[] = [
     asm: [...SKB_CHECKED, 'r7 = r2', 'r1 = r6', 'r2 = 0', 'r3 = r10', 'r3 += -8', '*(u64 *)(r10 - 8) = r2', 'r4 = 1', 'r5 = 0', 'call 9',
       'r0 = *(u8 *)(r7 + 0)', 'exit'] },
 ];
+
+/** A helper writing into the stack leaves unknown bytes there: a pointer spilled where it wrote is gone. */
+export const HELPER_STACK_WRITE_CASES: readonly VerifierCase[] = [
+  { name: 'helper_write_clobbers_spill', type: 'sched_cls', expect: rej(8, "R0 invalid mem access 'scalar'"),
+    asm: ['r6 = r10', 'r6 += -8', '*(u64 *)(r6 + 0) = r1', 'r2 = 0', 'r3 = r6', 'r4 = 8', 'call 26', 'r0 = *(u64 *)(r6 + 0)', 'r0 = *(u32 *)(r0 + 8)', 'exit'] },
+  { name: 'helper_write_beside_spill', type: 'sched_cls', expect: 'accept',
+    asm: ['r6 = r10', 'r6 += -16', '*(u64 *)(r6 + 0) = r1', 'r2 = 0', 'r3 = r10', 'r3 += -8', 'r4 = 8', 'call 26', 'r0 = *(u64 *)(r6 + 0)',
+      'r0 = *(u32 *)(r0 + 8)', 'exit'] },
+];
