@@ -14,21 +14,10 @@ import { assemble } from '../src-vm/asm/assembler';
 import { assembleConformance } from '../src-vm/asm/conformanceAsm';
 import { runProgram } from '../src-vm/vm/runProgram';
 import type { Diagnostic } from '../src-vm/diagnostics';
+import { Rng } from './support/rng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234);
 
-class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    let x = this.s;
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  below(n: number): number { return this.next() % n; }
-  chance(p: number): boolean { return this.next() / 0x100000000 < p; }
-  pick<T>(xs: readonly T[]): T { return xs[this.below(xs.length)]; }
-}
 
 const INTERESTING = [0, 1, -1, 2, 7, 8, 16, 31, 32, 63, 64, 0x7fffffff, -0x80000000, 0xff, 0x1000];
 
