@@ -27,8 +27,13 @@ function signature(build: (b: BtfBuilder, int: number) => { params: Param[]; ret
 }
 
 test('funcSignatures: static functions carry no signature, global ones their argument kinds', () => {
-  assert.deepEqual(signature((_b, int) => ({ params: [{ name: 'x', type: int }], linkage: 0 })), { start: 5, name: 'f', global: false });
-  assert.deepEqual(signature((_b, int) => ({ params: [{ name: 'x', type: int }] })), { start: 5, name: 'f', global: true, args: [{ kind: 'scalar' }] });
+  assert.deepEqual(signature((_b, int) => ({ params: [{ name: 'x', type: int }], linkage: 0 })), { start: 5, name: 'f', global: false, scalarReturn: true });
+  assert.deepEqual(signature((_b, int) => ({ params: [{ name: 'x', type: int }] })),
+    { start: 5, name: 'f', global: true, args: [{ kind: 'scalar' }], scalarReturn: true });
+});
+
+test('funcSignatures: a function returning void has no scalar return (check_btf_func: no LD_ABS or tail call in it)', () => {
+  assert.equal(signature((_b, int) => ({ params: [{ name: 'x', type: int }], ret: 0, linkage: 0 })).scalarReturn, false);
 });
 
 test('funcSignatures: a pointer to the program type\'s ctx struct (or its kernel projection) is the ctx', () => {
