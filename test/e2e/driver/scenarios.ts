@@ -4,7 +4,7 @@
 // browser afterwards. Debug-session and deploy scenarios are future rows here.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { hoverSquiggle, problemsRow, squiggleOnLine, tokenColours } from './ui';
+import { hoverSquiggle, problemsRow, squiggleOnLine, tokenColours, viewLine } from './ui';
 
 export type HostFacts = Record<string, string | number | boolean>;
 
@@ -33,6 +33,12 @@ async function cSquiggleUi({ page }: UiContext): Promise<void> {
   assert.match(hover, /verifier state before/, `hover over the squiggle: ${hover}`);
 }
 
+async function quickFixUi({ page, facts }: UiContext): Promise<void> {
+  await viewLine(page, String(facts.check)).waitFor({ state: 'visible', timeout: 30_000 });
+  const squiggles = await page.locator('.monaco-editor .squiggly-error').count();
+  assert.equal(squiggles, 0, `error squiggles left after the fix "${String(facts.fix)}"`);
+}
+
 async function asmUi({ page }: UiContext): Promise<void> {
   await squiggleOnLine(page, 'r0 = *(u8 *)(r2 + 12)');
   const colours = await tokenColours(page, 'r0 = *(u8 *)(r2 + 12)');
@@ -52,6 +58,7 @@ async function installedUi(ctx: UiContext): Promise<void> {
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'c-squiggle', host: 'c-squiggle', workspace: 'fixtures', extension: 'repo', ui: cSquiggleUi },
+  { name: 'c-quick-fix', host: 'c-quick-fix', workspace: 'fixtures', extension: 'repo', ui: quickFixUi },
   { name: 'asm-file', host: 'asm-file', workspace: 'fixtures', extension: 'repo', ui: asmUi },
   { name: 'installed-vsix', host: 'installed-vsix', workspace: 'fixtures', extension: 'vsix', ui: installedUi },
   { name: 'activation', host: 'activation', workspace: 'empty', extension: 'repo' },

@@ -4,7 +4,7 @@
 // Later scenarios (debug session, deploy) are added as rows of HOST_SCENARIOS.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { hoverText, lineOf, openWorkspaceFile, waitFor, waitForError } from './wait';
+import { hoverText, lineOf, openWorkspaceFile, ourErrors, waitFor, waitForError } from './wait';
 
 export const EXTENSION_ID = 'ebpf-workbench.ebpf-workbench';
 /** Compiling with clang and verifying can take a few seconds on a cold machine. */
@@ -35,6 +35,24 @@ async function cSquiggle(): Promise<HostFacts> {
   return { line: expectedLine + 1, message: diag.message.split('\n')[0], extensionPath: ext.extensionPath, languageId: doc.languageId };
 }
 
+/** (a') The quick fix on that squiggle inserts the bounds check; the document is then accepted (no error left). */
+async function cQuickFix(): Promise<HostFacts> {
+  const editor = await openWorkspaceFile('xdp_unchecked.bpf.c');
+  const doc = editor.document;
+  const diag = await waitForError(doc.uri, 'invalid access to packet', DIAGNOSTIC_TIMEOUT_MS);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+  const fix = (actions ?? []).find((a) => a.title.startsWith('Add a packet bounds check'));
+  assert.ok(fix?.edit, `no packet bounds check fix; code actions: ${(actions ?? []).map((a) => a.title).join(' | ') || 'none'}`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the fix did not apply');
+  await doc.save();
+  await waitFor(() => (ourErrors(doc.uri).length === 0 ? true : undefined), DIAGNOSTIC_TIMEOUT_MS,
+    () => `errors left after the fix: ${ourErrors(doc.uri).map((d) => `${d.range.start.line + 1}: ${d.message}`).join(' | ')}`);
+  const check = fix.title.slice(fix.title.indexOf(': ') + 2);
+  const fixedLine = lineOf(doc, check);
+  editor.selection = new vscode.Selection(fixedLine, 0, fixedLine, 0);
+  return { fix: fix.title, check, insertedLine: fixedLine + 1 };
+}
+
 /** (b) An assembly file: our language id (hence our grammar) and the verifier's diagnostic on the unchecked load. */
 async function asmFile(): Promise<HostFacts> {
   const editor = await openWorkspaceFile('unchecked_read.bpf.s');
@@ -62,6 +80,7 @@ async function activation(): Promise<HostFacts> {
 /** Scenario name → in-host check. The driver runs the same names (test/e2e/driver/scenarios.ts). */
 export const HOST_SCENARIOS: Readonly<Record<string, HostScenario>> = {
   'c-squiggle': cSquiggle,
+  'c-quick-fix': cQuickFix,
   'asm-file': asmFile,
   'installed-vsix': cSquiggle,
   activation,
