@@ -1,5 +1,6 @@
 // Bundles every entry point into out/: the VS Code client, the language
 // server, the debug adapter, the CLI, the benchmark and the in-host e2e test module. `vscode` stays external.
+// `--minify` (used by `npm run package`) makes smaller bundles that load faster; source maps stay.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -22,6 +23,8 @@ const options = {
   format: 'cjs',
   target: 'node20',
   sourcemap: true,
+  minify: process.argv.includes('--minify'),
+  keepNames: true,
   external: ['vscode'],
   logLevel: 'warning',
 };

@@ -11,11 +11,13 @@ import type { RemoteWorkbench } from './remote/vscode/remoteWorkbench';
 let ctx: Ctx | undefined;
 let remote: RemoteWorkbench | undefined;
 
-export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
+export function activate(extCtx: vscode.ExtensionContext): void {
   ctx = new Ctx(extCtx);
   registerCommands(ctx);
   remote = activateRemote(extCtx);
-  await ctx.start();
+  // The language server starts in the background: activation does not wait for its initialize
+  // reply (ctx.start reports a failed start itself, in the output channel and a message).
+  void ctx.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -36,6 +36,7 @@ const pool = new VerifierPool(join(__dirname, 'verifyWorker.js'), VERIFIER_THREA
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let canPullConfiguration = false;
 let canRefreshInlayHints = false;
+let canRefreshCodeLens = false;
 
 const analyzer = new DocumentAnalyzer({
   pool,
@@ -45,6 +46,8 @@ const analyzer = new DocumentAnalyzer({
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics });
     if (settings.inlayHints.registerChanges && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    // New verifier results change each program's verdict lens: ask the client to pull them again.
+    if (canRefreshCodeLens) void connection.sendRequest('workspace/codeLens/refresh');
   },
 });
 
@@ -71,6 +74,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   canPullConfiguration = caps.workspace?.configuration === true && caps.workspace.didChangeConfiguration?.dynamicRegistration === true;
   canRefreshInlayHints = caps.workspace?.inlayHint?.refreshSupport === true;
+  canRefreshCodeLens = caps.workspace?.codeLens?.refreshSupport === true;
   settings = parseSettings((params.initializationOptions as { ebpf?: unknown } | undefined)?.ebpf);
   return {
     capabilities: {
