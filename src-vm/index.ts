@@ -81,8 +81,10 @@ export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFau
 export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runProgram';
 export { CONFORMANCE_HELPERS, type HelperEntry, type HelperImpl, type HelperTable } from './vm/helpers';
 export { EbpfRuntime } from './vm/runtime';
+export { loadLinuxTarget, type LinuxLaunch } from './vm/runtimeLinux';
+export type { DebugTarget, DebugLines } from './vm/runtimeTarget';
 export { formatBytes } from './vm/runtimeInspect';
-export { LinuxMachine, type MachineOptions, type MapDump, type ProgRunInput, type ProgRunResult } from './vm/linux/linuxMachine';
+export { LinuxMachine, type MachineOptions, type MapDump, type ProgRun, type ProgRunInput, type ProgRunResult } from './vm/linux/linuxMachine';
 export { LINUX_HELPERS, HELPER_FAMILIES } from './vm/linux/helpers';
 export { parseRunConfig, type RunConfig, type MapContents } from './vm/linux/runConfig';
 export { readPcap } from './vm/linux/pcap';

@@ -10,7 +10,8 @@ import type { Diagnostic } from '../diagnostics';
 import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
 import type { StopReason, Vm, VmFault } from './interpreter';
 import { evaluateRegister, formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
-import { instructionText, loadDebugProgram, type DebugProgram } from './runtimeLoad';
+import { assemblyTarget, loadDebugProgram } from './runtimeLoad';
+import type { DebugTarget } from './runtimeTarget';
 import type {
   LoadedProgramInfo, MemoryRead, RegisterView, RunEnd, RuntimeBreakpoint, RuntimeEvents,
   RuntimeFrame, RuntimeLoadOptions, RuntimeState, StackRow,
@@ -30,7 +31,7 @@ interface StepTarget {
 type StopEvent = 'stopOnEntry' | 'stopOnStep' | 'stopOnPause';
 
 export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
-  private program: DebugProgram | undefined;
+  private program: DebugTarget | undefined;
   private current: RuntimeState = 'empty';
   /** Slot -> ids of the user breakpoints placed on it. */
   private readonly breakSlots = new Map<number, number[]>();
@@ -47,8 +48,12 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
 
   /** The loaded program, for the adapter's messages. */
   get info(): LoadedProgramInfo | undefined {
-    const p = this.program;
-    return p && { section: p.section.name, dialect: p.dialect, slots: p.section.insns.length, memBytes: p.mem.byteLength, budget: p.budget };
+    return this.program?.info;
+  }
+
+  /** The source file of breakpoints and frames when it is not the launched file (the C source of an object). */
+  get sourcePath(): string | undefined {
+    return this.program?.sourcePath;
   }
 
   /** The fault the program stopped on, if it did. */
@@ -59,10 +64,15 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Assembles and prepares `text`; on any error nothing is loaded and the diagnostics say why. */
   load(text: string, options: RuntimeLoadOptions = {}): Diagnostic[] {
     const { value, diagnostics } = loadDebugProgram(text, options);
-    this.program = value;
-    this.current = value ? 'loaded' : 'empty';
-    this.breakSlots.clear();
+    this.loadTarget(value && assemblyTarget(value));
     return diagnostics;
+  }
+
+  /** Debugs `target` (a Linux program prepared by runtimeLinux, or an assembled one). */
+  loadTarget(target: DebugTarget | undefined): void {
+    this.program = target;
+    this.current = target ? 'loaded' : 'empty';
+    this.breakSlots.clear();
   }
 
   /** Replaces every breakpoint with ones on `lines` (0-based). */
@@ -88,8 +98,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   start(stopOnEntry: boolean): boolean {
     const p = this.program;
     if (!p || this.current !== 'loaded') return false;
-    const mem = p.mem.byteLength === 0 ? 'no input memory' : `${p.mem.byteLength} bytes of input memory at r1`;
-    this.emitLater('output', `${p.section.name}: ${p.section.insns.length} instruction slots (${p.dialect} dialect), ${mem}, budget ${p.budget} instructions`, 'console');
+    this.emitLater('output', p.summary, 'console');
     const ids = this.breakSlots.get(p.vm.pc);
     if (stopOnEntry) this.stopped('stopOnEntry');
     else if (ids) this.stoppedAtBreakpoint(ids);
@@ -149,7 +158,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
       const slot = depth === vm.frames.length ? vm.pc : vm.frames[depth].returnPc - 1;
       frames.push({
         depth, slot, name: this.frameName(p, depth),
-        line: lines.lineOf(slot), column: lines.columnOf(slot), instruction: instructionText(p, slot),
+        line: lines.lineOf(slot), column: lines.columnOf(slot), file: lines.fileOf?.(slot), instruction: p.instructionText(slot),
       });
     }
     return frames;
@@ -183,7 +192,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   private stepOne(vm: Vm): void {
-    const reason = vm.run(1);
+    const reason = this.runTarget(1);
     if (reason === 'steps') this.stopped('stopOnStep');
     else this.finished(vm, reason);
   }
@@ -199,7 +208,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   private runChunk(token: number): void {
     const vm = this.program?.vm;
     if (!vm || token !== this.runToken || this.current !== 'running') return;
-    const reason = vm.run(RUN_CHUNK);
+    const reason = this.runTarget(RUN_CHUNK);
     if (reason === 'steps' && this.pauseRequested) this.stopped('stopOnPause');
     else if (reason === 'steps') setImmediate(() => this.runChunk(token));
     else if (reason === 'breakpoint') this.atBreakpoint(vm, token);
@@ -241,10 +250,11 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     this.current = 'ended';
     const after = `after ${vm.steps} instruction${vm.steps === 1 ? '' : 's'}`;
     const r0 = outcome === 'exit' ? vm.getReg(0) : undefined;
+    const retName = r0 === undefined ? undefined : this.program?.returnName?.(r0);
     const message = r0 !== undefined
-      ? `program exited with r0 = ${formatValue(r0)} ${after}`
+      ? `program exited with r0 = ${formatValue(r0)}${retName ? ` ${retName}` : ''} ${after}`
       : `program ${outcome === 'budget' ? 'stopped' : 'faulted'} ${after}: ${vm.fault?.message ?? 'no fault recorded'}`;
-    this.emitLater('end', { outcome, r0, steps: vm.steps, message });
+    this.emitLater('end', { outcome, r0, ...(retName === undefined ? {} : { retName }), steps: vm.steps, message });
   }
 
   /** Arms a temporary breakpoint at the step target, restoring the user's breakpoint state of the old one. */
@@ -255,12 +265,20 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     if (target && vm) vm.setBreakpoint(target.slot, true);
   }
 
-  private frameName(p: DebugProgram, depth: number): string {
-    const { vm, section, lines } = p;
+  /** Runs the target and forwards what the program printed meanwhile. */
+  private runTarget(maxSteps: number): StopReason {
+    const p = this.program!;
+    const reason = p.run(maxSteps);
+    for (const line of p.takeOutput?.() ?? []) this.emitLater('output', line, 'stdout');
+    return reason;
+  }
+
+  private frameName(p: DebugTarget, depth: number): string {
+    const { vm, lines } = p;
     // Frame d > 0 was entered by the `call` just before frames[d-1].returnPc.
     const entry = depth === 0 ? 0 : vm.frames[depth - 1].returnPc + vm.insns[vm.frames[depth - 1].returnPc - 1].imm;
-    const symbol = section.functions.find((f) => f.slot === entry)?.name;
-    return symbol ?? lines.labelAt(entry) ?? (depth === 0 ? section.name : `function at instruction ${entry}`);
+    const symbol = p.functionAt(entry);
+    return symbol ?? lines.labelAt(entry) ?? (depth === 0 ? p.name : `function at instruction ${entry}`);
   }
 
   /** Events go out after the current call returns, so a DAP response always precedes its stop event. */

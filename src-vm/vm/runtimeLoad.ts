@@ -13,6 +13,7 @@ import { createVm } from './runProgram';
 import { SourceLines } from './runtimeLines';
 import { parseHexBytes } from '../hexBytes';
 import type { RuntimeLoadOptions } from './runtimeTypes';
+import type { DebugTarget } from './runtimeTarget';
 
 /** A program ready to debug. */
 export interface DebugProgram {
@@ -75,4 +76,19 @@ export function instructionText(program: DebugProgram, slot: number): string {
   if (slot < 0 || slot >= insns.length) return '<outside the program>';
   if (program.dialect === 'conformance') return formatConformanceInsn(insns, slot).text;
   return formatInsn(insns, slot, { symbols: functions.map((f) => ({ name: f.name, offset: f.slot })) });
+}
+
+/** An assembled program as the runtime debugs it: the Vm runs alone, with r1 at the input memory. */
+export function assemblyTarget(p: DebugProgram): DebugTarget {
+  const mem = p.mem.byteLength === 0 ? 'no input memory' : `${p.mem.byteLength} bytes of input memory at r1`;
+  return {
+    vm: p.vm,
+    lines: p.lines,
+    name: p.section.name,
+    summary: `${p.section.name}: ${p.section.insns.length} instruction slots (${p.dialect} dialect), ${mem}, budget ${p.budget} instructions`,
+    info: { section: p.section.name, dialect: p.dialect, slots: p.section.insns.length, memBytes: p.mem.byteLength, budget: p.budget },
+    run: (maxSteps) => p.vm.run(maxSteps),
+    instructionText: (slot) => instructionText(p, slot),
+    functionAt: (slot) => p.section.functions.find((f) => f.slot === slot)?.name,
+  };
 }

@@ -55,6 +55,8 @@ export interface RuntimeFrame {
   /** 0-based source line and column of that slot, when the program came from text. */
   line?: number;
   column?: number;
+  /** The source file of that line when it is not the program's own (C: a header's inlined function). */
+  file?: string;
   /** The instruction at `slot`, disassembled. */
   instruction: string;
 }
@@ -95,6 +97,8 @@ export interface RunEnd {
   outcome: EndOutcome;
   /** r0 when the program exited. */
   r0?: bigint;
+  /** r0's name for the program type (`XDP_PASS`), when it has one. */
+  retName?: string;
   /** Instructions executed. */
   steps: number;
   /** One sentence for the debug console. */

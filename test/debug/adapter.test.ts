@@ -4,71 +4,11 @@
 // is missing or older than its sources.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DapClient } from './dapClient';
+import { ensureAdapterBuilt, FIXTURES, launch, startAdapter, topFrame, valueOf, variables } from './adapterSupport';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const ADAPTER = join(ROOT, 'out', 'debugAdapter.js');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'debug');
-const SOURCE_DIRS = ['client/src/debug', 'src-vm'];
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  const sources = Math.max(...SOURCE_DIRS.map((d) => newestSource(join(ROOT, d))));
-  if (existsSync(ADAPTER) && statSync(ADAPTER).mtimeMs >= sources) return;
-  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `node esbuild.mjs failed:\n${build.stderr}`);
-});
-
-/** An adapter that has answered initialize. */
-async function startAdapter(): Promise<DapClient> {
-  const dap = DapClient.start(ADAPTER);
-  const init = await dap.request<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  assert.equal(init.success, true);
-  assert.equal(init.body?.supportsConfigurationDoneRequest, true);
-  return dap;
-}
-
-/** Launches as VS Code does: breakpoints after `initialized`, then configurationDone; returns the launch response. */
-async function launch(dap: DapClient, args: object, breakpointLines: number[] = [], program?: string): Promise<DebugProtocol.Response> {
-  const launched = dap.request('launch', args);
-  const initialized = dap.waitForEvent('initialized').then(async () => {
-    const path = program ?? (args as { program: string }).program;
-    const bps = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path }, breakpoints: breakpointLines.map((line) => ({ line })) });
-    await dap.request('configurationDone');
-    return bps;
-  });
-  const response = await launched;
-  if (response.success) await initialized;
-  else initialized.catch(() => undefined); // no initialized event follows a failed launch
-  return response;
-}
-
-async function topFrame(dap: DapClient): Promise<DebugProtocol.StackFrame[]> {
-  const trace = await dap.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
-  return trace.body.stackFrames;
-}
-
-async function variables(dap: DapClient, frameId: number, scope: 'Registers' | 'Stack'): Promise<DebugProtocol.Variable[]> {
-  const scopes = await dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId });
-  const ref = scopes.body.scopes.find((s) => s.name === scope)?.variablesReference;
-  assert.ok(ref, `scope ${scope}`);
-  return (await dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref })).body.variables;
-}
-
-const valueOf = (vars: DebugProtocol.Variable[], name: string): string | undefined => vars.find((v) => v.name === name)?.value;
+before(ensureAdapterBuilt);
 
 // calls.bpf.s, 1-based: 8 blank (a breakpoint there moves to 10 `call add3`), 11 `r6 = r0`, 14 `r0 += r6`.
 test('breakpoint, registers, stack, next, continue, exit', async () => {
@@ -195,7 +135,7 @@ test('readMemory reads the input memory a register points at', async () => {
 
 const LAUNCH_ERRORS: { name: string; args: (program: string) => object; fixture?: string; message: (program: string) => string }[] = [
   { name: 'missing file', args: () => ({ program: '/nonexistent/x.s' }), message: () => 'program: file not found: /nonexistent/x.s' },
-  { name: 'no program', args: () => ({}), message: () => 'program: required: the path of the eBPF assembly file to run (.bpf.s or .s)' },
+  { name: 'no program', args: () => ({}), message: () => 'program: required: the path of the program to run (.o, .c, .bpf.s or .s)' },
   { name: 'bad mem', args: (p) => ({ program: p, mem: 'aa bq' }), message: () => "mem: not a hex byte string at position 4: 'q' is not a hex digit" },
   { name: 'bad budget', args: (p) => ({ program: p, budget: -3 }), message: () => 'budget: must be a positive whole number of instructions, got -3' },
   { name: 'unknown section', args: (p) => ({ program: p, section: 'tc' }), message: () => 'section: no code section named tc (sections: xdp)' },

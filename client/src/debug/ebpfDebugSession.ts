@@ -11,6 +11,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
+import { isLinuxProgram, loadLinuxProgram } from './linuxLaunch';
 import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type RunEnd } from '../../../src-vm/index';
 
 /**
@@ -18,12 +19,22 @@ import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type RunEnd } 
  * (`contributes.debuggers[type=ebpf].configurationAttributes.launch`).
  */
 export interface ILaunchRequestArguments extends DebugProtocol.LaunchRequestArguments {
-  /** Absolute path of the eBPF assembly file (`.bpf.s`, `.s`) to run. */
+  /** Absolute path of the program: an object (`.o`), C (`.c`, compiled with clang) or eBPF assembly (`.bpf.s`, `.s`). */
   program: string;
-  /** Code section to run; default the first one with instructions. */
+  /** Object or C: the program (function) to run; default the first. */
+  programName?: string;
+  /** Code section to run (assembly), or the section of the program to run (object, C). */
   section?: string;
-  /** Input memory as hex bytes; r1 points at it, r2 holds its length. */
+  /** Assembly: input memory as hex bytes; r1 points at it, r2 holds its length. */
   mem?: string;
+  /** Object or C: the packet as hex bytes, run in the program type's context (xdp_md, __sk_buff). */
+  packet?: string;
+  /** Object or C: a pcap file whose packet `packetIndex` is the input. */
+  pcap?: string;
+  /** Which packet of `pcap` (0-based, default 0). */
+  packetIndex?: number;
+  /** Object or C: a JSON run configuration (context fields, map contents, process, time), as `run --ctx`. */
+  ctx?: string;
   /** Most instructions the run may execute (default 1,000,000). */
   budget?: number;
   /** Stop at the first instruction. */
@@ -51,7 +62,19 @@ export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): 
   const problems: string[] = [];
   const isType = (value: unknown, type: string): boolean => value === undefined || typeof value === type;
   if (typeof args.program !== 'string' || args.program.trim() === '') {
-    problems.push('program: required: the path of the eBPF assembly file to run (.bpf.s or .s)');
+    problems.push('program: required: the path of the program to run (.o, .c, .bpf.s or .s)');
+  }
+  if (!isType(args.programName, 'string')) problems.push('programName: must be the name of a program (function) in the object');
+  if (!isType(args.packet, 'string')) problems.push('packet: must be a string of hex bytes such as "ff ff ff ff ff ff …"');
+  if (!isType(args.pcap, 'string')) problems.push('pcap: must be the path of a pcap file');
+  if (args.packetIndex !== undefined && !(Number.isSafeInteger(args.packetIndex) && args.packetIndex >= 0)) problems.push('packetIndex: must be a packet number (0 for the first)');
+  if (!isType(args.ctx, 'string')) problems.push('ctx: must be the path of a JSON run configuration');
+  const linuxOnly = (['programName', 'packet', 'pcap', 'packetIndex', 'ctx'] as const).filter((k) => args[k] !== undefined);
+  if (typeof args.program === 'string' && !isLinuxProgram(args.program) && linuxOnly.length > 0) {
+    problems.push(`${linuxOnly[0]}: applies to an object or C program (.o, .c); for assembly give the input with mem`);
+  }
+  if (typeof args.program === 'string' && isLinuxProgram(args.program) && args.mem !== undefined) {
+    problems.push('mem: applies to assembly programs; for an object or C program give packet, pcap or ctx');
   }
   if (!isType(args.section, 'string')) problems.push('section: must be a section name such as "xdp"');
   if (!isType(args.mem, 'string')) problems.push('mem: must be a string of hex bytes such as "aa bb cc"');
@@ -135,10 +158,9 @@ export class EbpfDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     const problems = launchArgumentProblems(args);
     if (problems.length > 0) return this.fail(response, ERR.launch, problems.join('\n'));
-    const file = await this.files.readText(args.program);
-    if ('missing' in file) return this.fail(response, ERR.launch, `program: file not found: ${args.program}`);
-    if ('error' in file) return this.fail(response, ERR.launch, `program: cannot read ${args.program}: ${file.error}`);
-    const diagnostics = this.runtime.load(file.text, { section: args.section, mem: args.mem, budget: args.budget, dialect: args.dialect });
+    const loaded = isLinuxProgram(args.program) ? await this.loadLinux(args) : await this.loadAssembly(args);
+    if ('problem' in loaded) return this.fail(response, ERR.launch, loaded.problem);
+    const { diagnostics } = loaded;
     for (const d of diagnostics) {
       this.sendEvent(new OutputEvent(`${formatLaunchDiagnostic(d, args.program)}\n`, d.severity === 'error' ? 'stderr' : 'console'));
     }
@@ -150,6 +172,20 @@ export class EbpfDebugSession extends LoggingDebugSession {
     await Promise.race([this.configured, new Promise((done) => setTimeout(done, CONFIGURATION_TIMEOUT_MS))]);
     this.runtime.start(args.stopOnEntry === true);
     this.sendResponse(response);
+  }
+
+  private async loadAssembly(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | { problem: string }> {
+    const file = await this.files.readText(args.program);
+    if ('missing' in file) return { problem: `program: file not found: ${args.program}` };
+    if ('error' in file) return { problem: `program: cannot read ${args.program}: ${file.error}` };
+    return { diagnostics: this.runtime.load(file.text, { section: args.section, mem: args.mem, budget: args.budget, dialect: args.dialect }) };
+  }
+
+  private async loadLinux(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | { problem: string }> {
+    const loaded = await loadLinuxProgram(this.files, args);
+    if ('problem' in loaded) return loaded;
+    this.runtime.loadTarget(loaded.target);
+    return { diagnostics: loaded.diagnostics };
   }
 
   protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
@@ -171,7 +207,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private isProgram(path: string | undefined): boolean {
     if (path === undefined || this.programPath === '') return false;
     const a = resolve(path);
-    const b = resolve(this.programPath);
+    const b = resolve(this.runtime.sourcePath ?? this.programPath);
     return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
   }
 
@@ -184,7 +220,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
     const frames = this.runtime.stackFrames();
     const start = args.startFrame ?? 0;
     const end = args.levels ? start + args.levels : frames.length;
-    const source = new Source(basename(this.programPath), this.convertDebuggerPathToClient(this.programPath));
+    const ownPath = this.runtime.sourcePath ?? this.programPath;
+    const sourceOf = (path = ownPath): Source => new Source(basename(path), this.convertDebuggerPathToClient(path));
     response.body = {
       totalFrames: frames.length,
       stackFrames: frames.slice(start, end).map((f) => {
@@ -192,7 +229,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
         const frame: DebugProtocol.StackFrame = new StackFrame(f.depth + 1, name);
         if (f.line === undefined) frame.presentationHint = 'subtle';
         else {
-          frame.source = source;
+          frame.source = sourceOf(f.file);
           frame.line = this.convertDebuggerLineToClient(f.line);
           frame.column = this.convertDebuggerColumnToClient(f.column ?? 0);
         }

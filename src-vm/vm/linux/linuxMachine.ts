@@ -9,7 +9,7 @@
 import type { Diagnostic, WithDiagnostics } from '../../diagnostics';
 import type { LoadedObject, LoadedProgram } from '../../elf/loadedObject';
 import { validateProgram } from '../../isa/validate';
-import { DEFAULT_BUDGET, Vm, type VmFault } from '../interpreter';
+import { DEFAULT_BUDGET, Vm, type StopReason, type VmFault } from '../interpreter';
 import { keyOfIndex } from '../maps/arrayMap';
 import { errnoName } from '../maps';
 import type { MapContents } from './runConfig';
@@ -116,8 +116,21 @@ export class LinuxMachine {
 
   /** Runs `program` once on `input`. */
   run(program: LoadedProgram, input: ProgRunInput = {}): ProgRunResult {
+    const started = this.begin(program, input);
+    if ('refused' in started) return { retval: 0, steps: 0, refused: started.refused, records: [] };
+    started.run(Infinity);
+    return started.result();
+  }
+
+  /**
+   * Prepares one run of `program` on `input` without executing it, for a
+   * debugger: the returned run exposes the Vm and executes `maxSteps` at a
+   * time (with this machine's helpers reaching the run); `result` reports it
+   * as `run` does. Only one begun run of a program may be in progress.
+   */
+  begin(program: LoadedProgram, input: ProgRunInput = {}): ProgRun | { refused: NonNullable<ProgRunResult['refused']> } {
     const refused = checkInput(program.type, input);
-    if (refused) return { retval: 0, steps: 0, refused, records: [] };
+    if (refused) return { refused };
     const runner = this.runnerFor(program);
     const { vm } = runner;
     vm.reset(program.insns, runner.keepRegions);
@@ -126,19 +139,27 @@ export class LinuxMachine {
     const state: RunState = { machine: this.state, vm, mem: runner.mem, ctx, tailCalls: 0, codeRegionHi: runner.codeRegionHi, reservations: new Map() };
     vm.setReg(1, ctx.address);
     const firstRecord = this.state.records.length;
-    this.current = state;
-    vm.run();
-    this.current = undefined;
-    const retval = vm.status === 'exited' ? Number(vm.getReg(0) & 0xffffffffn) : 0;
-    return {
-      retval,
-      retName: vm.status === 'exited' ? returnName(program.type, BigInt(retval)) : undefined,
-      packetOut: ctx.xdp?.output() ?? ctx.skb?.output(),
-      steps: vm.steps,
-      fault: vm.fault,
-      records: this.state.records.slice(firstRecord),
-      redirect: state.redirect,
+    const run = (maxSteps: number): StopReason => {
+      this.current = state;
+      try {
+        return vm.run(maxSteps);
+      } finally {
+        this.current = undefined;
+      }
     };
+    const result = (): ProgRunResult => {
+      const retval = vm.status === 'exited' ? Number(vm.getReg(0) & 0xffffffffn) : 0;
+      return {
+        retval,
+        retName: vm.status === 'exited' ? returnName(program.type, BigInt(retval)) : undefined,
+        packetOut: ctx.xdp?.output() ?? ctx.skb?.output(),
+        steps: vm.steps,
+        fault: vm.fault,
+        records: this.state.records.slice(firstRecord),
+        redirect: state.redirect,
+      };
+    };
+    return { vm, ctxAddress: ctx.address, run, result, recordsSoFar: () => this.state.records.slice(firstRecord) };
   }
 
   /** One Vm per program, reused from run to run (its per-run regions are dropped by reset). */
@@ -167,6 +188,20 @@ export class LinuxMachine {
     if (!view) return `lddw names a value of map '${map.name}', which has no element 0`;
     return state.mem.valueAddress(map, view, !this.maps.readOnly(map), next);
   }
+}
+
+/** A run begun by `LinuxMachine.begin`, executed piecewise. */
+export interface ProgRun {
+  /** The Vm the program runs on (registers, memory, breakpoints). */
+  readonly vm: Vm;
+  /** Where r1 points: the program's context. */
+  readonly ctxAddress: bigint;
+  /** Executes up to `maxSteps` instructions (stopping early at a breakpoint, the exit or a fault). */
+  run(maxSteps: number): StopReason;
+  /** The run as `LinuxMachine.run` reports it (meaningful once the Vm has exited or faulted). */
+  result(): ProgRunResult;
+  /** The trace and ring-buffer records the run has emitted so far. */
+  recordsSoFar(): OutputRecord[];
 }
 
 interface Runner {
