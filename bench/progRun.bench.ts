@@ -4,7 +4,7 @@
 // program and packets (`bpftool prog run … repeat N`), and the ratio. The
 // kernel half needs clang-19, bpftool and root; without them it says why.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadObject } from '../src-vm/elf/loader';
@@ -15,12 +15,15 @@ import { findTool, runTool } from '../test/support/tools';
 const KERNEL_REPEAT = 100_000;
 const OUR_SECONDS = 1.5;
 
+/** The parser's source beside this module, or under bench/ when this runs bundled from out/. */
+const SOURCE = [join(__dirname, 'xdp_parser.bpf.c'), join(__dirname, '..', 'bench', 'xdp_parser.bpf.c')].find((p) => existsSync(p));
+
 function compile(dir: string): string | undefined {
   const clang = findTool('clang-19');
-  if (!clang) return undefined;
+  if (!clang || !SOURCE) return undefined;
   const out = join(dir, 'xdp_parser.o');
   const multiarch = runTool(findTool('cc', 'gcc') ?? 'cc', ['-print-multiarch']).stdout.trim() || 'x86_64-linux-gnu';
-  const r = runTool(clang, ['-target', 'bpf', '-O2', '-g', `-I/usr/include/${multiarch}`, '-c', join(__dirname, 'xdp_parser.bpf.c'), '-o', out]);
+  const r = runTool(clang, ['-target', 'bpf', '-O2', '-g', `-I/usr/include/${multiarch}`, '-c', SOURCE, '-o', out]);
   return r.status === 0 ? out : undefined;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadObject } from '../src-vm/elf/loader';
 import { VERIFIABLE_TYPES } from '../src-vm/verifier/progTypes';
 import { verifyProgram, type VerifierProgram } from '../src-vm/verifier/verify';
+import { targetsOfObject } from '../src-vm/verifyTargets';
 import { findTool, runTool } from '../test/support/tools';
 import { kernelUnavailable } from '../test/support/kernel';
 import { VERIFIER_CASES } from '../test/vm/verifier/verifierCases';
@@ -118,15 +119,12 @@ function cPrograms(dir: string, clang: string): BenchProgram[] | string {
     writeFileSync(src, C_PRELUDE + c.source);
     const r = runTool(clang, ['-O2', '-g', '-target', 'bpf', ...multiarchInclude(), '-c', src, '-o', objPath]);
     if (r.status !== 0) return `${c.name}: clang failed: ${r.stderr}`;
+    // The program as the CLI and the tests hand it over: maps with their flags and BTF fields, subprogram signatures.
     const loaded = loadObject(new Uint8Array(readFileSync(objPath)), { name: c.name });
-    const prog = loaded.value.programs.find((p) => p.name === c.name);
-    const type = VERIFIABLE_TYPES.find((t) => t === prog?.type);
-    if (!prog || !type) return `${c.name}: program not found or of an unmodelled type`;
-    const maps = loaded.value.maps.map((m) => ({
-      name: m.name.slice(0, 15), type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-      readOnly: m.readOnly, initialValue: m.initialValue,
-    }));
-    out.push({ name: c.name, objPath, program: { insns: prog.insns, type, attach: prog.expectedAttachType, maps, license: loaded.value.license } });
+    const t = targetsOfObject(loaded.value).find((p) => p.name === c.name);
+    const type = VERIFIABLE_TYPES.find((v) => v === t?.type);
+    if (!t || !type) return `${c.name}: program not found or of an unmodelled type`;
+    out.push({ name: c.name, objPath, program: { ...t, type } });
   }
   return out;
 }
