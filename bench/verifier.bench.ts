@@ -15,7 +15,7 @@ import { findTool, runTool } from '../test/support/tools';
 import { kernelUnavailable } from '../test/support/kernel';
 import { VERIFIER_CASES } from '../test/vm/verifier/verifierCases';
 import { C_PRELUDE, VERIFIER_C_CASES } from '../test/vm/verifier/verifierCCases';
-import { caseAttach, caseInsns, caseObject } from '../test/vm/verifier/verifierHarness';
+import { caseObject, caseProgram } from '../test/vm/verifier/verifierHarness';
 
 /** Kernel loads per program (best time kept) and our runs per program after one warm-up. */
 const KERNEL_ROUNDS = 3;
@@ -106,7 +106,7 @@ function asmPrograms(dir: string): BenchProgram[] {
   return VERIFIER_CASES.map((c) => {
     const objPath = join(dir, `${c.name}.o`);
     writeFileSync(objPath, caseObject(c));
-    return { name: c.name, objPath, program: { insns: caseInsns(c), type: c.type, attach: caseAttach(c), license: c.license ?? 'GPL' } };
+    return { name: c.name, objPath, program: caseProgram(c) };
   });
 }
 

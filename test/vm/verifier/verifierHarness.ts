@@ -9,7 +9,7 @@ import type { Insn } from '../../../src-vm/isa/insn';
 import type { AttachTypeName } from '../../../src-vm/elf/bpfEnums';
 import { matchSection } from '../../../src-vm/elf/sectionRules';
 import type { ProgType } from '../../../src-vm/verifier/env';
-import { verifyProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
+import { verifyProgram, type VerifierProgram, type VerifierReport } from '../../../src-vm/verifier/verify';
 import type { VerifierCase } from './verifierCases';
 
 /** The section a case's program goes in: its own, or libbpf's plainest name for its type. */
@@ -52,9 +52,14 @@ export function caseObject(c: VerifierCase): Uint8Array {
   return writeElf(obj, { license: c.license ?? 'GPL' });
 }
 
-export function verifyCase(c: VerifierCase): VerifierReport {
+/** The case as the verifier gets it: its instructions, type, and what its section name says (attach type, sleepable). */
+export function caseProgram(c: VerifierCase): VerifierProgram {
   const sleepable = matchSection(caseSection(c)).rule?.flags.sleepable;
-  return verifyProgram({ insns: caseInsns(c), type: c.type, attach: caseAttach(c), sleepable, license: c.license ?? 'GPL' }, { logLevel: 2 });
+  return { insns: caseInsns(c), type: c.type, attach: caseAttach(c), sleepable, license: c.license ?? 'GPL' };
+}
+
+export function verifyCase(c: VerifierCase): VerifierReport {
+  return verifyProgram(caseProgram(c), { logLevel: 2 });
 }
 
 export type Outcome = 'accept' | { insn: number; message: string };
