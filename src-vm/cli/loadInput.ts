@@ -78,3 +78,12 @@ export function loadInput(io: CliIo, file: string, dialect?: Dialect, targetBtfP
   requireClean(io, file, assembled.diagnostics, 'assembly');
   return { sections: codeSections(assembled.value.object), dialect: assembled.value.dialect };
 }
+
+/** The bytes of an object file argument; a `.c` file is compiled with clang first (a missing clang is a usage error). */
+export function objectBytes(io: CliIo, file: string): Uint8Array {
+  if (!file.endsWith('.c')) return readInput(io, file);
+  readInput(io, file);
+  const compiled = io.compileC(file);
+  if ('error' in compiled) throw new CliError(EXIT.USAGE, `${file}: ${compiled.error}`);
+  return compiled.bytes;
+}

@@ -16,7 +16,7 @@ import { DEFAULT_PROCESS, type OutputRecord } from '../vm/linux/runState';
 import type { LoadedProgram } from '../elf/loadedObject';
 import { memoryFromFile } from './hexInput';
 import { CliError, EXIT, readInput, readText, type CliIo, type ExitCode } from './io';
-import { coreTarget, printDiagnostics } from './loadInput';
+import { coreTarget, objectBytes, printDiagnostics } from './loadInput';
 import type { RunJson } from './runCommand';
 
 export interface ProgRunArgs {
@@ -52,13 +52,6 @@ export interface ProgRunCommandJson extends RunJson {
 
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-function objectBytes(io: CliIo, file: string): Uint8Array {
-  if (!file.endsWith('.c')) return readInput(io, file);
-  readInput(io, file);
-  const compiled = io.compileC(file);
-  if ('error' in compiled) throw new CliError(EXIT.USAGE, `${file}: ${compiled.error}`);
-  return compiled.bytes;
-}
 
 function packetsOf(io: CliIo, args: ProgRunArgs): Uint8Array[] {
   const given = [args.packet, args.packetFile, args.pcap].filter((x) => x !== undefined).length;

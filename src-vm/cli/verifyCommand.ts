@@ -12,8 +12,8 @@ import { targetsOfAsm, targetsOfObject, verifyJson, verifyTarget, type VerifyJso
 export type { VerifyJsonProgram };
 import type { LogLevel } from '../verifier/log';
 import { PROG_TYPE_NAMES } from '../elf/bpfEnums';
-import { CliError, EXIT, readInput, type CliIo, type ExitCode } from './io';
-import { coreTarget, printDiagnostics } from './loadInput';
+import { CliError, EXIT, type CliIo, type ExitCode } from './io';
+import { coreTarget, objectBytes, printDiagnostics } from './loadInput';
 
 export interface VerifyArgs {
   file: string;
@@ -25,13 +25,6 @@ export interface VerifyArgs {
 }
 
 
-function objectBytes(io: CliIo, file: string): Uint8Array {
-  if (!file.endsWith('.c')) return readInput(io, file);
-  readInput(io, file);
-  const compiled = io.compileC(file);
-  if ('error' in compiled) throw new CliError(EXIT.USAGE, `${file}: ${compiled.error}`);
-  return compiled.bytes;
-}
 
 function targetsOf(io: CliIo, args: VerifyArgs): VerifyTarget[] {
   const bytes = objectBytes(io, args.file);
