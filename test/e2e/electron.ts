@@ -3,12 +3,12 @@
 // downloads (needs the internet) or the one named by EBPF_WB_VSCODE_PATH. No
 // browser here, so no screenshots: the in-host checks are the test.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
 import { SCENARIOS, type Scenario } from './driver/scenarios';
-import { REPO } from './driver/session';
+import { fillWorkspace, REPO } from './driver/session';
 import { packageVsix } from './driver/vsix';
 
 const HOST_MODULE = join(REPO, 'out', 'test', 'e2e', 'index');
@@ -23,8 +23,7 @@ async function runOne(vscodePath: string, s: Scenario, vsix: string): Promise<st
   const root = mkdtempSync(join(tmpdir(), 'ebpf-wb-e2e-electron-'));
   try {
     const folder = join(root, 'workspace');
-    if (s.workspace === 'fixtures') cpSync(join(REPO, 'test', 'e2e', 'workspace'), folder, { recursive: true });
-    else mkdirSync(folder);
+    fillWorkspace(folder, s.workspace);
     const extensionsDir = join(root, 'extensions');
     mkdirSync(extensionsDir);
     let devPath = REPO;

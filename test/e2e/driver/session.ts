@@ -9,6 +9,13 @@ import { installVsix, removeScratch, scratchServerDirs, startCodeServer, type Co
 import type { HostFacts, Scenario } from './scenarios';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
+
+/** A scenario's workspace: 'fixtures' copies test/e2e/workspace and the broken C example users get; 'empty' is an empty folder. */
+export function fillWorkspace(folder: string, kind: Scenario['workspace']): void {
+  if (kind !== 'fixtures') { mkdirSync(folder); return; }
+  cpSync(join(REPO, 'test', 'e2e', 'workspace'), folder, { recursive: true });
+  cpSync(join(REPO, 'examples', 'bugs', 'xdp_unchecked.bpf.c'), join(folder, 'xdp_unchecked.bpf.c'));
+}
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
 const HOST_MODULE = join(REPO, 'out', 'test', 'e2e', 'index');
 const HOST_TIMEOUT_MS = 150_000;
@@ -60,8 +67,7 @@ export async function runScenario(s: Scenario, vsix: string | undefined): Promis
   let wb: Workbench | undefined;
   try {
     const folder = join(dirs.root, 'workspace');
-    if (s.workspace === 'fixtures') cpSync(join(REPO, 'test', 'e2e', 'workspace'), folder, { recursive: true });
-    else mkdirSync(folder);
+    fillWorkspace(folder, s.workspace);
     let devPath = REPO;
     if (s.extension === 'vsix') {
       if (!vsix || !existsSync(vsix)) throw new Error(`no .vsix to install (${vsix ?? 'not built'})`);
