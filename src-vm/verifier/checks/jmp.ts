@@ -199,7 +199,9 @@ function matchPktPointers(fall: VerifierState, jump: VerifierState, i: Insn, con
   if (!p) return;
   const [good, open, endSide, endOpen] = p;
   findGoodPktPointers(good, ptr, open);
-  endSide.cur.regs[ptrReg].range = endOpen ? BEYOND_PKT_END : AT_PKT_END;
+  // mark_pkt_end: only a packet pointer learns it is at or past the end ("PTR_TO_PACKET_META is not supported yet").
+  const onEnd = endSide.cur.regs[ptrReg];
+  if (onEnd.type === 'pkt') onEnd.range = endOpen ? BEYOND_PKT_END : AT_PKT_END;
 }
 
 function findGoodPktPointers(st: VerifierState, ptr: RegState, rangeOpen: boolean): void {
