@@ -30,7 +30,21 @@ import { checkTailCall } from './tailCall';
 const MEM_TYPES = ['fp', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'ringbuf_mem', 'buf', 'trusted_ptr_'];
 const MEM_OK = new Set(['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem']);
 
+/** Program types with direct packet access (may_access_direct_pkt_data): there a helper may take a packet pointer if its proto says pkt_access. */
+const DIRECT_PKT_TYPES: ReadonlySet<string> = new Set([
+  'lwt_in', 'lwt_out', 'lwt_seg6local', 'sk_reuseport', 'flow_dissector', 'cgroup_skb',
+  'sched_cls', 'sched_act', 'xdp', 'lwt_xmit', 'sk_skb', 'sk_msg',
+]);
+
+/** may_access_direct_pkt_data for a helper argument (a read). */
+function helperMayAccessPacket(progType: string, pktAccess: boolean): boolean {
+  if (progType === 'cgroup_sockopt') return true;
+  return DIRECT_PKT_TYPES.has(progType) && pktAccess;
+}
+
 interface CallMeta extends CallbackMeta {
+  /** The helper's proto has pkt_access: it may take packet pointers where the program type allows it. */
+  pktAccess?: boolean;
   map?: MapRef;
   /** ARG_CONST_ALLOC_SIZE_OR_ZERO: the size of the memory the helper returns. */
   allocSize?: number;
@@ -59,7 +73,7 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   if (!proto) return reject(pc, 'helper', `program of this type cannot use helper bpf_${row.name}#${id}`);
   if (proto.gplOnly && !gpl) return reject(pc, 'helper', 'cannot call GPL-restricted function from non-GPL compatible program');
   if (proto.mightSleep && !env.sleepable) return reject(pc, 'helper', 'helper call might sleep in a non-sleepable prog');
-  const meta: CallMeta = { spinLock: row.name === 'spin_lock' };
+  const meta: CallMeta = { spinLock: row.name === 'spin_lock', pktAccess: proto.pktAccess === true };
   for (let k = 0; k < proto.argTypes.length; k++) {
     const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
     if (err) return err;
@@ -92,7 +106,9 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
   if (base === 'ARG_ANYTHING') return undefined;
   if (reg.refObjId) meta.refObjId = reg.refObjId;
   if (maybeNull && reg.type === 'scalar' && isZero(reg)) return undefined;
-  if (isPktPointer(reg) && env.progType === 'socket_filter') return reject(pc, 'helper-arg', 'helper access to the packet is not allowed');
+  if (isPktPointer(reg) && !helperMayAccessPacket(env.progType, meta.pktAccess === true)) {
+    return reject(pc, 'helper-arg', 'helper access to the packet is not allowed');
+  }
   switch (base) {
     case 'ARG_SCALAR':
       return reg.type === 'scalar' ? undefined : typeMismatch(pc, regno, reg, ['scalar']);
@@ -234,7 +250,11 @@ export function helperMemAccess(st: VerifierState, pc: number, regno: number, si
   if (!isPktPointer(reg)) {
     return checkHelperRegion(pc, regno, reg, size, limit) ?? (reg.type === 'map_value' ? checkSpecialFields(pc, reg, off, size) : undefined);
   }
-  if (off >= 0 && off + size <= limit && hasConstOffset(reg)) return undefined;
+  // check_packet_access: the variable part was proven with the range (same id); only its sign and the fixed part count here.
+  if (reg.s.sminHi >= 0x80000000) {
+    return reject(pc, 'pkt-access', `R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+  }
+  if (off >= 0 && off + size <= limit) return undefined;
   return reject(pc, 'pkt-access', `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})`,
     `R${regno} offset is outside of the packet`);
 }

@@ -5,7 +5,7 @@
 // unit test checks our verifier against these; test/kernel/verifier.test.ts
 // checks them (and us) against the running kernel.
 
-import { PKT_END_CASES } from './cases/pktEnd';
+import { PKT_END_CASES, PKT_HELPER_CASES } from './cases/pktEnd';
 import { LINKED_SCALAR_CASES } from './cases/linkedScalars';
 import { SKB_CB_CASES } from './cases/skbCb';
 import { HELPER_STACK_WRITE_CASES, PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
@@ -289,4 +289,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...SKB_CB_CASES,
   ...LINKED_SCALAR_CASES,
   ...PKT_END_CASES,
+  ...PKT_HELPER_CASES,
 ];

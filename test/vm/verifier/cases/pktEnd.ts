@@ -19,3 +19,18 @@ export const PKT_END_CASES: readonly VerifierCase[] = [
   { name: 'data_past_end_access', type: 'xdp', asm: [...DATA_VS_END, 'if r1 > r3 goto +0', ...TAIL],
     expect: rej(5, 'R1 offset is outside of the packet') },
 ];
+
+/** r2 = data, r3 = data_end; 8 bytes proven (insns 0-6); r4 then holds data (or data + a masked index, 0-7 more bytes proven). */
+const SKB8 = ['r6 = r1', 'r2 = *(u32 *)(r6 + 76)', 'r3 = *(u32 *)(r6 + 80)', 'r4 = r2', 'r4 += 8', 'if r4 <= r3 goto +2', 'r0 = 0', 'exit'];
+const VAR16 = ['r6 = r1', 'r2 = *(u32 *)(r6 + 76)', 'r3 = *(u32 *)(r6 + 80)', 'r5 = *(u32 *)(r6 + 0)', 'r5 &= 7', 'r2 += r5', 'r4 = r2', 'r4 += 8',
+  'if r4 <= r3 goto +2', 'r0 = 0', 'exit'];
+
+/** Helpers and packet memory (may_access_direct_pkt_data): only helpers whose proto says pkt_access may read it. */
+export const PKT_HELPER_CASES: readonly VerifierCase[] = [
+  { name: 'pkt_to_helper_without_pkt_access', type: 'sched_cls', asm: [...SKB8, 'r1 = r2', 'r2 = 8', 'call 6', 'r0 = 0', 'exit'],
+    expect: rej(10, 'helper access to the packet is not allowed') },
+  { name: 'pkt_to_csum_diff', type: 'sched_cls', asm: [...SKB8, 'r1 = r2', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call 28', 'r0 = 0', 'exit'],
+    expect: 'accept' },
+  { name: 'pkt_var_offset_to_csum_diff', type: 'sched_cls', asm: [...VAR16, 'r1 = r2', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call 28', 'r0 = 0', 'exit'],
+    expect: 'accept' },
+];
