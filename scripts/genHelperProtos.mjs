@@ -56,6 +56,22 @@ function helperIds() {
 const normType = (t) => t.replace(/[()]/g, ' ').split('|').map((x) => x.trim()).filter(Boolean).join(' | ');
 
 /** `struct bpf_func_proto NAME = { .field = value, ... };` -> NAME -> fields. */
+/** Byte sizes of the types `.argN_size = sizeof(T)` names in the kernel's protos (ARG_PTR_TO_FIXED_SIZE_MEM). */
+const SIZEOF = { u32: 4, s32: 4, u64: 8, s64: 8, 'struct iphdr': 20, 'struct ipv6hdr': 40, 'struct tcphdr': 20 };
+
+/** `.argN_size = sizeof(T)` fields as a sparse array of byte sizes (index N-1); unknown types are reported. */
+function argSizes(fields) {
+  const sizes = [];
+  for (let k = 1; k <= 5; k++) {
+    const m = /^sizeof\((.+)\)$/.exec(fields[`arg${k}_size`] ?? '');
+    if (!m) continue;
+    const size = SIZEOF[m[1].trim()];
+    if (size === undefined) throw new Error(`arg${k}_size: unknown type ${m[1]}: add it to SIZEOF`);
+    sizes[k - 1] = size;
+  }
+  return sizes.length ? sizes : undefined;
+}
+
 function parseProtos(files) {
   const protos = new Map();
   for (const f of files) {
@@ -76,6 +92,7 @@ function parseProtos(files) {
         argTypes: Array.from(args, (a) => a ?? 'ARG_DONTCARE'),
         mightSleep: fields.might_sleep === 'true',
         pktAccess: fields.pkt_access === 'true',
+        argSizes: argSizes(fields),
         func: fields.func,
       });
     }
@@ -258,6 +275,7 @@ function protoFields(p) {
   const parts = [`gplOnly: ${p.gplOnly}`, `retType: ${q(p.retType)}`, `argTypes: [${p.argTypes.map(q).join(', ')}]`];
   if (p.mightSleep) parts.push('mightSleep: true');
   if (p.pktAccess) parts.push('pktAccess: true');
+  if (p.argSizes) parts.push(`argSizes: [${Array.from(p.argSizes, (x) => x ?? 0).join(', ')}]`);
   return parts.join(', ');
 }
 
@@ -297,6 +315,8 @@ export interface HelperProtoShape {
   argTypes: readonly string[];
   mightSleep?: boolean;
   pktAccess?: boolean;
+  /** ARG_PTR_TO_FIXED_SIZE_MEM: the argument's size in bytes (argN_size), by argument index; 0 where none. */
+  argSizes?: readonly number[];
 }
 
 export interface HelperProtoVariant extends HelperProtoShape {

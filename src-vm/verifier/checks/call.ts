@@ -17,6 +17,7 @@ import { toBigSigned } from '../word64';
 import { checkRead } from './regCheck';
 import { CHANGES_PKT_DATA, clearAllPktPointers } from './pktInvalidate';
 import { checkMapAccessType } from './mapAccessType';
+import { formatTnum } from '../scalarPrint';
 import { type CallbackMeta, checkCallbackArg, pushCallbackCall } from './callbacks';
 import { checkCtxPtrOff, checkHelperRegion } from './mem';
 import { acquireReference, releaseReference } from '../refs';
@@ -45,6 +46,8 @@ function helperMayAccessPacket(progType: string, pktAccess: boolean): boolean {
 interface CallMeta extends CallbackMeta {
   /** The helper's proto has pkt_access: it may take packet pointers where the program type allows it. */
   pktAccess?: boolean;
+  /** ARG_PTR_TO_FIXED_SIZE_MEM sizes by argument index (the proto's argN_size). */
+  argSizes?: readonly number[];
   map?: MapRef;
   /** ARG_CONST_ALLOC_SIZE_OR_ZERO: the size of the memory the helper returns. */
   allocSize?: number;
@@ -73,7 +76,7 @@ export function checkHelperCall(env: VerifyEnv, st: VerifierState, pc: number, i
   if (!proto) return reject(pc, 'helper', `program of this type cannot use helper bpf_${row.name}#${id}`);
   if (proto.gplOnly && !gpl) return reject(pc, 'helper', 'cannot call GPL-restricted function from non-GPL compatible program');
   if (proto.mightSleep && !env.sleepable) return reject(pc, 'helper', 'helper call might sleep in a non-sleepable prog');
-  const meta: CallMeta = { spinLock: row.name === 'spin_lock', pktAccess: proto.pktAccess === true };
+  const meta: CallMeta = { spinLock: row.name === 'spin_lock', pktAccess: proto.pktAccess === true, argSizes: proto.argSizes };
   for (let k = 0; k < proto.argTypes.length; k++) {
     const err = checkArg(env, st, pc, k + 1, proto.argTypes[k], meta);
     if (err) return err;
@@ -136,6 +139,12 @@ function checkArg(env: VerifyEnv, st: VerifierState, pc: number, regno: number, 
       const err = helperMemAccess(st, pc, regno, size, false);
       if (!err && base === 'ARG_PTR_TO_MAP_KEY') meta.constKey = constantMapKey(st, reg, size);
       return err;
+    }
+    case 'ARG_PTR_TO_FIXED_SIZE_MEM': {
+      if (!MEM_OK.has(reg.type) || reg.maybeNull) return typeMismatch(pc, regno, reg, MEM_TYPES);
+      const size = meta.argSizes?.[regno - 1] ?? 0;
+      const err = helperMemAccess(st, pc, regno, size, flags.includes('MEM_WRITE') || flags.includes('MEM_UNINIT'));
+      return err ?? (flags.includes('MEM_ALIGNED') ? checkArgAlignment(pc, reg, size) : undefined);
     }
     case 'ARG_PTR_TO_MEM':
     case 'ARG_PTR_TO_UNINIT_MEM':
@@ -222,6 +231,17 @@ function checkSizeArg(st: VerifierState, pc: number, regno: number, zeroOk: bool
   }
   if (meta.memRegno === undefined || umax === 0) return undefined;
   return helperMemAccess(st, pc, meta.memRegno, umax, meta.memWrite ?? false);
+}
+
+/** check_ptr_alignment, strict, for a MEM_ALIGNED argument: the pointer's fixed and variable parts aligned to the size. */
+function checkArgAlignment(pc: number, reg: RegState, size: number): CheckResult {
+  const fixed = reg.off;
+  const known = hasConstOffset(reg);
+  const varLo = reg.s.varOff.vLo, maskLo = reg.s.varOff.mLo;
+  if (size <= 1 || (((varLo + fixed) & (size - 1)) === 0 && (maskLo & (size - 1)) === 0)) return undefined;
+  const desc = reg.type === 'stack' ? 'stack ' : reg.type === 'pkt' ? 'packet ' : reg.type === 'map_value' ? 'value ' : '';
+  const tn = known ? String(toBigSigned(reg.s.varOff.vHi, reg.s.varOff.vLo)) : formatTnum(reg.s.varOff);
+  return reject(pc, 'misaligned', `misaligned ${desc}access off ${tn}+${fixed}+0 size ${size}`);
 }
 
 /** check_helper_mem_access for the memory kinds modelled: stack, map key/value, packet, mem (also global functions' memory arguments). */

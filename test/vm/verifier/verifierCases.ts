@@ -5,7 +5,7 @@
 // unit test checks our verifier against these; test/kernel/verifier.test.ts
 // checks them (and us) against the running kernel.
 
-import { PKT_END_CASES, PKT_HELPER_CASES } from './cases/pktEnd';
+import { FIXED_SIZE_ARG_CASES, PKT_END_CASES, PKT_HELPER_CASES } from './cases/pktEnd';
 import { LINKED_SCALAR_CASES } from './cases/linkedScalars';
 import { SKB_CB_CASES } from './cases/skbCb';
 import { HELPER_STACK_WRITE_CASES, PKT_INVALIDATE_CASES } from './cases/pktInvalidate';
@@ -290,4 +290,5 @@ export const VERIFIER_CASES: readonly VerifierCase[] = [
   ...LINKED_SCALAR_CASES,
   ...PKT_END_CASES,
   ...PKT_HELPER_CASES,
+  ...FIXED_SIZE_ARG_CASES,
 ];

@@ -34,3 +34,14 @@ export const PKT_HELPER_CASES: readonly VerifierCase[] = [
   { name: 'pkt_var_offset_to_csum_diff', type: 'sched_cls', asm: [...VAR16, 'r1 = r2', 'r2 = 8', 'r3 = 0', 'r4 = 0', 'r5 = 0', 'call 28', 'r0 = 0', 'exit'],
     expect: 'accept' },
 ];
+
+/** bpf_strtol("1", 8, 0, res) with `res` at r10 + `resOff` (ARG_PTR_TO_FIXED_SIZE_MEM of 8 bytes, MEM_ALIGNED). */
+const strtol = (resOff: number): string[] => ['r1 = 49', '*(u64 *)(r10 - 8) = r1', 'r1 = r10', 'r1 += -8', 'r2 = 8', 'r3 = 0', 'r4 = r10',
+  `r4 += ${resOff}`, 'call 105', 'r0 = 0', 'exit'];
+
+/** Fixed-size memory arguments (the proto's argN_size): sized and, with MEM_ALIGNED, aligned. */
+export const FIXED_SIZE_ARG_CASES: readonly VerifierCase[] = [
+  { name: 'strtol_result_slot', type: 'sched_cls', asm: strtol(-16), expect: 'accept' },
+  { name: 'strtol_result_misaligned', type: 'sched_cls', asm: strtol(-20), expect: rej(8, 'misaligned stack access off 0+-20+0 size 8') },
+  { name: 'strtol_result_too_small', type: 'sched_cls', asm: strtol(-4), expect: rej(8, 'invalid write to stack R4 off=-4 size=8') },
+];
