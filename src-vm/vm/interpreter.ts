@@ -132,6 +132,11 @@ export class Vm {
     this.prog.setBreakpoint(pc, on);
   }
 
+  /** Whether a breakpoint is set on `pc` of the running program. */
+  isBreakpoint(pc: number): boolean {
+    return this.prog.breakAt[pc] === 1;
+  }
+
   /** Ends the program with `r0` (used by helpers such as uBPF's unwind). */
   exitProgram(r0: bigint): void {
     this.setReg(0, r0);
@@ -151,14 +156,16 @@ export class Vm {
 
   /**
    * Runs until the program exits or faults, `maxSteps` instructions have run,
-   * or (after the first instruction) a breakpoint's pc is reached.
+   * or (after the first instruction, and unless `breaks` is false) a
+   * breakpoint's pc is reached. `maxSteps` counts the program's own
+   * instructions: a helper's callback runs whole within one of them.
    */
-  run(maxSteps = Infinity): StopReason {
+  run(maxSteps = Infinity, breaks = true): StopReason {
     if (this.status !== 'ready') return this.stoppedReason();
     const { code, dst, src, off, imm, breakAt } = this.prog;
     const { lo: rl, hi: rh } = this;
     const regions = this.memory.byHi;
-    const hasBreaks = this.prog.breakpointCount > 0;
+    const hasBreaks = breaks && this.prog.breakpointCount > 0;
     const limit = Math.min(maxSteps, this.budget - this.steps);
     let pc = this.pc;
     let n = 0;
@@ -351,7 +358,7 @@ export class Vm {
           const next = code[at] === 0x8d ? callHelper(this, this.getReg(d)) : callInsn(this, at, src[at], imm[at]);
           if (next < 0) {
             this.steps += n;
-            return next === PROGRAM_SWITCHED ? this.run(maxSteps - n) : this.stoppedReason();
+            return next === PROGRAM_SWITCHED ? this.run(maxSteps - n, breaks) : this.stoppedReason();
           }
           pc = next;
           break;

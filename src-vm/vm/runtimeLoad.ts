@@ -9,6 +9,7 @@ import { formatConformanceInsn } from '../asm/conformanceDisasm';
 import { formatInsn } from '../asm/disassembler';
 import { assembleSource, codeSections, pickSection, type CodeSection, type Dialect } from '../program';
 import { DEFAULT_BUDGET, type Vm } from './interpreter';
+import { codeAndTables } from './history/opaque';
 import { createVm } from './runProgram';
 import { SourceLines } from './runtimeLines';
 import { parseHexBytes } from '../hexBytes';
@@ -87,7 +88,9 @@ export function assemblyTarget(p: DebugProgram): DebugTarget {
     name: p.section.name,
     summary: `${p.section.name}: ${p.section.insns.length} instruction slots (${p.dialect} dialect), ${mem}, budget ${p.budget} instructions`,
     info: { section: p.section.name, dialect: p.dialect, slots: p.section.insns.length, memBytes: p.mem.byteLength, budget: p.budget },
-    run: (maxSteps) => p.vm.run(maxSteps),
+    run: (maxSteps, breaks) => p.vm.run(maxSteps, breaks),
+    stateRoots: () => [p.vm],
+    opaque: codeAndTables(p.vm),
     instructionText: (slot) => instructionText(p, slot),
     functionAt: (slot) => p.section.functions.find((f) => f.slot === slot)?.name,
   };

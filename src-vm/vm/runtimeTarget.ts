@@ -4,6 +4,7 @@
 // and frames, and the words the end of a run adds (the return value's name).
 // Types only; no vscode, no fs.
 
+import type { OpaqueTest } from './history/objectSnapshot';
 import type { StopReason, Vm } from './interpreter';
 import type { LinePlacement } from './runtimeLines';
 import type { LoadedProgramInfo } from './runtimeTypes';
@@ -30,8 +31,12 @@ export interface DebugTarget {
   /** One sentence for the debug console when the run starts. */
   readonly summary: string;
   readonly info?: LoadedProgramInfo;
-  /** Executes up to `maxSteps` instructions; stops early at a breakpoint, the exit or a fault. */
-  run(maxSteps: number): StopReason;
+  /** Executes up to `maxSteps` instructions; stops early at a breakpoint (unless `breaks` is false), the exit or a fault. */
+  run(maxSteps: number, breaks?: boolean): StopReason;
+  /** The objects holding all mutable run state (the step history snapshots them). */
+  stateRoots(): object[];
+  /** Objects the step history keeps by reference: code, helper tables, immutable data. */
+  readonly opaque: OpaqueTest;
   /** The instruction at `slot`, disassembled. */
   instructionText(slot: number): string;
   /** The function symbol at entry `slot`, when there is one. */

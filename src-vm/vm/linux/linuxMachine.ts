@@ -139,10 +139,10 @@ export class LinuxMachine {
     const state: RunState = { machine: this.state, vm, mem: runner.mem, ctx, tailCalls: 0, codeRegionHi: runner.codeRegionHi, reservations: new Map() };
     vm.setReg(1, ctx.address);
     const firstRecord = this.state.records.length;
-    const run = (maxSteps: number): StopReason => {
+    const run = (maxSteps: number, breaks = true): StopReason => {
       this.current = state;
       try {
-        return vm.run(maxSteps);
+        return vm.run(maxSteps, breaks);
       } finally {
         this.current = undefined;
       }
@@ -159,7 +159,7 @@ export class LinuxMachine {
         redirect: state.redirect,
       };
     };
-    return { vm, ctxAddress: ctx.address, run, result, recordsSoFar: () => this.state.records.slice(firstRecord) };
+    return { vm, ctxAddress: ctx.address, state, run, result, recordsSoFar: () => this.state.records.slice(firstRecord) };
   }
 
   /** One Vm per program, reused from run to run (its per-run regions are dropped by reset). */
@@ -196,8 +196,10 @@ export interface ProgRun {
   readonly vm: Vm;
   /** Where r1 points: the program's context. */
   readonly ctxAddress: bigint;
-  /** Executes up to `maxSteps` instructions (stopping early at a breakpoint, the exit or a fault). */
-  run(maxSteps: number): StopReason;
+  /** The state the run shares with its helpers (machine, context, reservations): what a step history snapshots. */
+  readonly state: RunState;
+  /** Executes up to `maxSteps` instructions (stopping early at a breakpoint unless `breaks` is false, the exit or a fault). */
+  run(maxSteps: number, breaks?: boolean): StopReason;
   /** The run as `LinuxMachine.run` reports it (meaningful once the Vm has exited or faulted). */
   result(): ProgRunResult;
   /** The trace and ring-buffer records the run has emitted so far. */

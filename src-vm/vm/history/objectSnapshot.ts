@@ -1,0 +1,126 @@
+// Snapshots of a live object graph, restored in place: every object reachable
+// from the roots (plain and class objects, arrays, Maps, Sets, typed arrays,
+// ArrayBuffers) has its own fields, elements, entries or bytes recorded, and
+// restore writes them back into the same objects, so every reference held
+// anywhere sees the old state again. Objects created after the snapshot simply
+// stop being reachable. Opaque objects (functions, WeakMaps, code, anything
+// the caller names) are kept as references and never descended into. Bytes
+// equal to the previous snapshot's are shared, not copied again. Pure.
+
+type Entries = [PropertyKey, unknown][];
+
+/** What one object looked like. */
+type Saved =
+  | { kind: 'object'; fields: Entries }
+  | { kind: 'array'; items: unknown[] }
+  | { kind: 'map'; entries: [unknown, unknown][] }
+  | { kind: 'set'; values: unknown[] }
+  | { kind: 'bytes'; copy: Uint8Array };
+
+export interface ObjectSnapshot {
+  readonly saved: Map<object, Saved>;
+  /** Approximate bytes this snapshot holds that the previous one did not share. */
+  readonly ownBytes: number;
+}
+
+/** Objects a snapshot keeps as plain references (immutable, or not part of the state). */
+export type OpaqueTest = (value: object) => boolean;
+
+const SLOT_BYTES = 16;
+
+function isTypedArray(value: object): value is Uint8Array {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
+  return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Records the graph under `roots`; `previous` lets unchanged bytes be shared. */
+export function takeSnapshot(roots: readonly object[], opaque: OpaqueTest, previous?: ObjectSnapshot): ObjectSnapshot {
+  const saved = new Map<object, Saved>();
+  const pending: object[] = [...roots];
+  let ownBytes = 0;
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || saved.has(value)) return;
+    if (!opaque(value) && !Object.isFrozen(value)) pending.push(value);
+  };
+  for (let obj = pending.pop(); obj !== undefined; obj = pending.pop()) {
+    if (saved.has(obj)) continue;
+    const record = recordOf(obj, previous?.saved.get(obj));
+    saved.set(obj, record);
+    ownBytes += costOf(record, previous?.saved.get(obj));
+    if (record.kind === 'object') for (const [, v] of record.fields) visit(v);
+    else if (record.kind === 'array') record.items.forEach(visit);
+    else if (record.kind === 'map') for (const [k, v] of record.entries) { visit(k); visit(v); }
+    else if (record.kind === 'set') record.values.forEach(visit);
+    else if (obj instanceof DataView) visit(obj.buffer);
+  }
+  return { saved, ownBytes };
+}
+
+function recordOf(obj: object, before: Saved | undefined): Saved {
+  if (Array.isArray(obj)) return { kind: 'array', items: obj.slice() };
+  if (obj instanceof Map) return { kind: 'map', entries: [...obj.entries()] };
+  if (obj instanceof Set) return { kind: 'set', values: [...obj.values()] };
+  if (obj instanceof DataView) return { kind: 'bytes', copy: new Uint8Array(0) };
+  if (isTypedArray(obj) || obj instanceof ArrayBuffer) {
+    const now = bytesOf(obj);
+    if (before?.kind === 'bytes' && sameBytes(before.copy, now)) return before;
+    return { kind: 'bytes', copy: now.slice() };
+  }
+  return { kind: 'object', fields: Object.entries(obj) };
+}
+
+function costOf(record: Saved, before: Saved | undefined): number {
+  switch (record.kind) {
+    case 'object': return SLOT_BYTES * (1 + record.fields.length);
+    case 'array': return SLOT_BYTES * (1 + record.items.length);
+    case 'map': return SLOT_BYTES * (1 + 2 * record.entries.length);
+    case 'set': return SLOT_BYTES * (1 + record.values.length);
+    case 'bytes': return record === before ? SLOT_BYTES : SLOT_BYTES + record.copy.byteLength;
+  }
+}
+
+/** Puts every recorded object back as it was when the snapshot was taken. */
+export function restoreSnapshot(snapshot: ObjectSnapshot): void {
+  for (const [obj, record] of snapshot.saved) restoreOne(obj, record);
+}
+
+function restoreOne(obj: object, record: Saved): void {
+  switch (record.kind) {
+    case 'object': {
+      const target = obj as Record<PropertyKey, unknown>;
+      const keep = new Set(record.fields.map(([k]) => k));
+      for (const key of Object.keys(target)) if (!keep.has(key)) delete target[key];
+      for (const [k, v] of record.fields) if (target[k as string] !== v) target[k as string] = v;
+      return;
+    }
+    case 'array': {
+      const target = obj as unknown[];
+      target.length = record.items.length;
+      for (let i = 0; i < record.items.length; i++) target[i] = record.items[i];
+      return;
+    }
+    case 'map': {
+      const target = obj as Map<unknown, unknown>;
+      target.clear();
+      for (const [k, v] of record.entries) target.set(k, v);
+      return;
+    }
+    case 'set': {
+      const target = obj as Set<unknown>;
+      target.clear();
+      for (const v of record.values) target.add(v);
+      return;
+    }
+    case 'bytes':
+      if (!(obj instanceof DataView)) bytesOf(obj as ArrayBufferView | ArrayBuffer).set(record.copy);
+  }
+}

@@ -1,0 +1,174 @@
+// The step history that makes a run reversible: snapshots of the whole
+// machine (registers, stacks, packet, maps, clock, output) at checkpoints a
+// few thousand instructions apart, taken as the run goes forward; going back
+// restores the checkpoint before the wanted position and replays forward to
+// it (the interpreter is deterministic, so the replay is exact). A segment's
+// positions — each place the run could stop, with its pc and call depth —
+// are recorded on demand by replaying it one instruction at a time. Pure.
+
+import type { StopReason, Vm } from '../interpreter';
+import { restoreSnapshot, takeSnapshot, type ObjectSnapshot, type OpaqueTest } from './objectSnapshot';
+
+/** Instructions between checkpoints: bounds the replay a step back costs. */
+export const CHECKPOINT_INTERVAL = 2048;
+
+/** A place the run stopped or could stop: before executing the instruction at `pc`. */
+export interface Position {
+  /** vm.steps there. */
+  steps: number;
+  pc: number;
+  /** bpf-to-bpf frames in progress (0 in the main program). */
+  depth: number;
+}
+
+/** What the history needs of the thing it rewinds. */
+export interface Rewindable {
+  readonly vm: Vm;
+  /** Runs up to `maxSteps` of the program's own instructions; `breaks` false ignores breakpoints. */
+  run(maxSteps: number, breaks?: boolean): StopReason;
+  /** The objects holding every piece of mutable run state. */
+  stateRoots(): object[];
+  /** Objects to keep by reference (code, tables, immutable data). */
+  readonly opaque: OpaqueTest;
+}
+
+interface Checkpoint {
+  readonly steps: number;
+  readonly snapshot: ObjectSnapshot;
+  /** The positions from here to the next checkpoint, once recorded. */
+  positions?: Position[];
+}
+
+export class StepHistory {
+  private readonly checkpoints: Checkpoint[] = [];
+  /** Where the state was last edited by hand: going back before it forgets the edited future. */
+  private editedAt: number | undefined;
+  /** The furthest the run has gone on the current timeline: where the newest segment ends. */
+  private frontier: number;
+
+  constructor(private readonly target: Rewindable, readonly interval = CHECKPOINT_INTERVAL) {
+    this.checkpoints.push(this.capture(undefined));
+    this.frontier = target.vm.steps;
+  }
+
+  /** Approximate bytes the checkpoints hold. */
+  get bytes(): number {
+    return this.checkpoints.reduce((sum, c) => sum + c.snapshot.ownBytes, 0);
+  }
+
+  get checkpointCount(): number {
+    return this.checkpoints.length;
+  }
+
+  /** Steps of the earliest position the history can return to. */
+  get start(): number {
+    return this.checkpoints[0].steps;
+  }
+
+  /**
+   * Runs forward as target.run does, taking checkpoints on the way. A
+   * breakpoint met exactly where a checkpoint split the run still stops it.
+   */
+  run(maxSteps: number): StopReason {
+    const { vm } = this.target;
+    let left = maxSteps;
+    for (;;) {
+      const chunk = Math.min(left, this.dueIn());
+      const before = vm.steps;
+      const reason = this.target.run(chunk);
+      left -= Math.max(1, vm.steps - before);
+      this.frontier = Math.max(this.frontier, vm.steps);
+      this.checkpointIfDue();
+      if (reason !== 'steps' || left <= 0) return reason;
+      if (vm.isBreakpoint(vm.pc)) return 'breakpoint';
+    }
+  }
+
+  /** Instructions until the next checkpoint is due. */
+  private dueIn(): number {
+    const now = this.target.vm.steps;
+    const i = this.indexAtOrBefore(now);
+    const next = this.checkpoints[i + 1]?.steps ?? Infinity;
+    return Math.max(1, Math.min(this.checkpoints[i].steps + this.interval, next) - now);
+  }
+
+  private checkpointIfDue(): void {
+    const { vm } = this.target;
+    if (vm.status !== 'ready') return;
+    const i = this.indexAtOrBefore(vm.steps);
+    const at = this.checkpoints[i];
+    if (at.steps === vm.steps || vm.steps - at.steps < this.interval) return;
+    this.checkpoints.splice(i + 1, 0, this.capture(at.snapshot));
+  }
+
+  private capture(previous: ObjectSnapshot | undefined): Checkpoint {
+    return { steps: this.target.vm.steps, snapshot: takeSnapshot(this.target.stateRoots(), this.target.opaque, previous) };
+  }
+
+  /** Index of the last checkpoint at or before `steps` (the first one when none is). */
+  private indexAtOrBefore(steps: number): number {
+    let lo = 0;
+    let hi = this.checkpoints.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.checkpoints[mid].steps <= steps) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The positions of the segment holding `steps` and those before it, latest segment first. */
+  *segmentsBackFrom(steps: number): Generator<Position[]> {
+    for (let i = this.indexAtOrBefore(steps); i >= 0; i--) yield this.positionsOf(i);
+  }
+
+  /** Replays segment `i` one instruction at a time, recording where each one starts. */
+  private positionsOf(i: number): Position[] {
+    const cp = this.checkpoints[i];
+    if (cp.positions) return cp.positions;
+    const next = this.checkpoints[i + 1];
+    const end = next?.steps ?? this.frontier;
+    const { vm } = this.target;
+    restoreSnapshot(cp.snapshot);
+    const positions: Position[] = [];
+    while (vm.status === 'ready' && vm.steps < end) {
+      positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length });
+      this.target.run(1, false);
+    }
+    // Only a finished segment's positions are final; the newest one grows as the run goes on.
+    if (next) cp.positions = positions;
+    return positions;
+  }
+
+  /** Puts the run back at `position` (one the history recorded); false when it is not one. */
+  seek(position: Position): boolean {
+    const i = this.indexAtOrBefore(position.steps);
+    const index = this.positionsOf(i).findIndex((p) => p.steps === position.steps);
+    if (index < 0) return false;
+    restoreSnapshot(this.checkpoints[i].snapshot);
+    if (index > 0) this.target.run(index, false);
+    if (this.editedAt !== undefined && position.steps < this.editedAt) this.forgetAfter(i, position.steps);
+    return true;
+  }
+
+  /** Drops every checkpoint after `i`: they belong to a future that will not happen again. */
+  private forgetAfter(i: number, now: number): void {
+    this.checkpoints.length = i + 1;
+    this.frontier = now;
+    delete this.checkpoints[i].positions;
+    this.editedAt = undefined;
+  }
+
+  /**
+   * The state was edited at the current position (a register, memory, a map):
+   * later checkpoints described a future that will not happen any more.
+   */
+  edited(): void {
+    const now = this.target.vm.steps;
+    const i = this.indexAtOrBefore(now);
+    this.forgetAfter(i, now);
+    this.editedAt = now;
+    if (this.checkpoints[i].steps === now) this.checkpoints[i] = this.capture(this.checkpoints[i - 1]?.snapshot);
+    else this.checkpoints.push(this.capture(this.checkpoints[i].snapshot));
+  }
+}
