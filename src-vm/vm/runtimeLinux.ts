@@ -16,6 +16,7 @@ import { readPcap } from './linux/pcap';
 import { returnName } from './linux/returnCodes';
 import { parseRunConfig, type RunConfig } from './linux/runConfig';
 import { DEFAULT_PROCESS, type OutputRecord } from './linux/runState';
+import { codeAndTables } from './history/opaque';
 import { CSourceLines } from './runtimeCLines';
 import type { DebugTarget } from './runtimeTarget';
 
@@ -124,7 +125,9 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
     name: program.name,
     sourcePath: lines.sourcePath,
     summary: `${program.name} (${program.type ?? 'unknown type'}, section ${program.section}): ${program.insns.length} instruction slots, ${input}, budget ${budget} instructions`,
-    run: (maxSteps) => run.run(maxSteps),
+    run: (maxSteps, breaks) => run.run(maxSteps, breaks),
+    stateRoots: () => [run.vm, run.state],
+    opaque: codeAndTables(run.vm, [program, program.insns, ...run.state.machine.programs.map((p) => p.insns)]),
     instructionText: (slot) => (slot >= 0 && slot < program.insns.length ? formatInsn(program.insns, slot, { symbols }) : '<outside the program>'),
     functionAt: (slot) => program.funcInfo.find((f) => f.insnIdx === slot)?.name ?? (slot === 0 ? program.name : undefined),
     returnName: (r0) => returnName(program.type, r0 & 0xffffffffn),
