@@ -81,6 +81,7 @@ export { DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE, Vm, type StopReason, type VmFau
 export { createVm, runProgram, type RunOptions, type RunResult } from './vm/runProgram';
 export { CONFORMANCE_HELPERS, type HelperEntry, type HelperImpl, type HelperTable } from './vm/helpers';
 export { EbpfRuntime } from './vm/runtime';
+export type { Granularity } from './vm/runtimeReverse';
 export { loadLinuxTarget, type LinuxLaunch } from './vm/runtimeLinux';
 export type { DebugTarget, DebugLines } from './vm/runtimeTarget';
 export { formatBytes } from './vm/runtimeInspect';

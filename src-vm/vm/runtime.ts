@@ -10,6 +10,8 @@ import type { Diagnostic } from '../diagnostics';
 import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
 import type { StopReason, Vm, VmFault } from './interpreter';
 import { evaluateRegister, formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
+import { StepHistory, type Position } from './history/stepHistory';
+import { reverseContinueTarget, startOf, stepBackTarget, type Granularity } from './runtimeReverse';
 import { assemblyTarget, loadDebugProgram } from './runtimeLoad';
 import type { DebugTarget } from './runtimeTarget';
 import type {
@@ -19,6 +21,8 @@ import type {
 
 /** Instructions per event-loop turn while running: ~a few ms of interpretation. */
 export const RUN_CHUNK = 100_000;
+/** Instructions per event-loop turn while stepping a source line one instruction at a time. */
+export const LINE_CHUNK = 20_000;
 
 const CALL_CODE = CLS.JMP | JMP.CALL;
 
@@ -26,6 +30,13 @@ const CALL_CODE = CLS.JMP | JMP.CALL;
 interface StepTarget {
   slot: number;
   depth: number;
+}
+
+/** A source-line step in progress: it ends when the run leaves `line` in a frame no deeper than `depth` (`into`: any frame). */
+interface LineStep {
+  line: number | undefined;
+  depth: number;
+  into: boolean;
 }
 
 type StopEvent = 'stopOnEntry' | 'stopOnStep' | 'stopOnPause';
@@ -40,6 +51,8 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   private runToken = 0;
   private pauseRequested = false;
   private target: StepTarget | undefined;
+  private lineStep: LineStep | undefined;
+  private history: StepHistory | undefined;
   private disposed = false;
 
   get state(): RuntimeState {
@@ -71,6 +84,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Debugs `target` (a Linux program prepared by runtimeLinux, or an assembled one). */
   loadTarget(target: DebugTarget | undefined): void {
     this.program = target;
+    this.history = target && new StepHistory(target);
     this.current = target ? 'loaded' : 'empty';
     this.breakSlots.clear();
   }
@@ -111,9 +125,13 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     return this.control(() => this.resume(undefined));
   }
 
-  /** Runs one instruction; a bpf-to-bpf `call` runs until it returns. */
-  next(): boolean {
+  /**
+   * Steps over one source line (`instruction`: one instruction); a
+   * bpf-to-bpf call runs until it returns.
+   */
+  next(granularity: Granularity = 'line'): boolean {
     return this.control((vm) => {
+      if (granularity === 'line') return this.startLineStep(vm, false);
       const insn = vm.insns[vm.pc];
       const isLocalCall = insn !== undefined && insn.code === CALL_CODE && insn.src === PSEUDO_CALL.LOCAL;
       if (isLocalCall) this.resume({ slot: vm.pc + 1, depth: vm.frames.length });
@@ -121,9 +139,9 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     });
   }
 
-  /** Runs one instruction, entering a called function. */
-  stepIn(): boolean {
-    return this.control((vm) => this.stepOne(vm));
+  /** Steps one source line (`instruction`: one instruction), entering a called function. */
+  stepIn(granularity: Granularity = 'line'): boolean {
+    return this.control((vm) => (granularity === 'line' ? this.startLineStep(vm, true) : this.stepOne(vm)));
   }
 
   /** Runs until the current function returns to its caller (in the main frame: to the end). */
@@ -132,6 +150,24 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
       const depth = vm.frames.length;
       this.resume(depth === 0 ? undefined : { slot: vm.frames[depth - 1].returnPc, depth: depth - 1 });
     });
+  }
+
+  /** Goes back one source line (or instruction) in the same frame, restoring everything the run changed since. */
+  stepBack(granularity: Granularity = 'line'): boolean {
+    return this.rewind((history, here) => stepBackTarget(history, here, (slot) => this.program?.lines.lineOf(slot), granularity), 'stopOnStep');
+  }
+
+  /** Runs backwards to the latest earlier stop at a breakpoint, or to the start of the run. */
+  reverseContinue(): boolean {
+    return this.rewind((history, here) => {
+      const hit = reverseContinueTarget(history, here, (p) => this.breakSlots.has(p.pc));
+      return hit ?? startOf(history);
+    }, 'stopOnBreakpoint');
+  }
+
+  /** Whether the run can go back from here (false at its first instruction). */
+  get canStepBack(): boolean {
+    return this.history !== undefined && this.current === 'stopped' && this.program!.vm.steps > this.history.start;
   }
 
   /** Asks a running program to stop at the next chunk boundary. */
@@ -191,6 +227,56 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     return true;
   }
 
+  /** Seeks to the position `find` picks (stopped, even at a fault); stays put and says so when there is none. */
+  private rewind(find: (history: StepHistory, here: Position) => Position | undefined, event: 'stopOnStep' | 'stopOnBreakpoint'): boolean {
+    const history = this.history;
+    const p = this.program;
+    if (!history || !p || this.current !== 'stopped') return false;
+    const back = history.bookmark();
+    const here = history.here();
+    const to = find(history, here);
+    if (!to) {
+      back();
+      this.emitLater('output', 'already at the start of the run: nothing to step back to', 'console');
+      this.stopped('stopOnStep');
+      return true;
+    }
+    history.seek(to);
+    p.takeOutput?.();
+    const ids = this.breakSlots.get(p.vm.pc);
+    if (event === 'stopOnBreakpoint' && ids) this.stoppedAtBreakpoint(ids);
+    else this.stopped(to.steps === history.start ? 'stopOnEntry' : 'stopOnStep');
+    return true;
+  }
+
+  private startLineStep(vm: Vm, into: boolean): void {
+    this.lineStep = { line: this.program!.lines.lineOf(vm.pc), depth: vm.frames.length, into };
+    const token = ++this.runToken;
+    this.current = 'running';
+    this.pauseRequested = false;
+    this.runLineChunk(token);
+  }
+
+  /** Single steps until the line step ends, a breakpoint on another line is met, or the chunk is used up. */
+  private runLineChunk(token: number): void {
+    const p = this.program;
+    const step = this.lineStep;
+    if (!p || !step || token !== this.runToken || this.current !== 'running') return;
+    const { vm, lines } = p;
+    for (let i = 0; i < LINE_CHUNK; i++) {
+      const reason = this.runTarget(1);
+      if (reason !== 'steps') return this.finished(vm, reason);
+      const depth = vm.frames.length;
+      const line = lines.lineOf(vm.pc);
+      const leftLine = line !== undefined && line !== step.line;
+      if (depth < step.depth || (leftLine && (step.into || depth === step.depth))) return this.stopped('stopOnStep');
+      const ids = this.breakSlots.get(vm.pc);
+      if (ids && (leftLine || depth !== step.depth)) return this.stoppedAtBreakpoint(ids);
+    }
+    if (this.pauseRequested) return this.stopped('stopOnPause');
+    setImmediate(() => this.runLineChunk(token));
+  }
+
   private stepOne(vm: Vm): void {
     const reason = this.runTarget(1);
     if (reason === 'steps') this.stopped('stopOnStep');
@@ -210,6 +296,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     if (!vm || token !== this.runToken || this.current !== 'running') return;
     const reason = this.runTarget(RUN_CHUNK);
     if (reason === 'steps' && this.pauseRequested) this.stopped('stopOnPause');
+    else if (reason === 'steps' && vm.isBreakpoint(vm.pc)) this.atBreakpoint(vm, token);
     else if (reason === 'steps') setImmediate(() => this.runChunk(token));
     else if (reason === 'breakpoint') this.atBreakpoint(vm, token);
     else this.finished(vm, reason);
@@ -226,6 +313,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
 
   /** The program exited or faulted; an exhausted budget ends it, any other fault stops on it. */
   private finished(vm: Vm, reason: StopReason): void {
+    this.lineStep = undefined;
     if (reason === 'exit') return this.end(vm, 'exit');
     if (vm.fault?.code === 'vm/budget') return this.end(vm, 'budget');
     this.setTarget(undefined);
@@ -235,12 +323,14 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
 
   private stopped(event: StopEvent): void {
     this.setTarget(undefined);
+    this.lineStep = undefined;
     this.current = 'stopped';
     this.emitLater(event);
   }
 
   private stoppedAtBreakpoint(ids: number[]): void {
     this.setTarget(undefined);
+    this.lineStep = undefined;
     this.current = 'stopped';
     this.emitLater('stopOnBreakpoint', ids);
   }
@@ -268,7 +358,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Runs the target and forwards what the program printed meanwhile. */
   private runTarget(maxSteps: number): StopReason {
     const p = this.program!;
-    const reason = p.run(maxSteps);
+    const reason = this.history ? this.history.run(maxSteps) : p.run(maxSteps);
     for (const line of p.takeOutput?.() ?? []) this.emitLater('output', line, 'stdout');
     return reason;
   }

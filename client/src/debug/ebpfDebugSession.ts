@@ -12,7 +12,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
 import { isLinuxProgram, loadLinuxProgram } from './linuxLaunch';
-import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type RunEnd } from '../../../src-vm/index';
+import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type Granularity, type RunEnd } from '../../../src-vm/index';
 
 /**
  * The launch configuration. Must match the package.json schema
@@ -56,6 +56,11 @@ type VariableScope = { kind: 'registers' | 'stack'; depth: number };
 
 /** DAP stop reasons of the runtime's plain stop events. */
 const STOP_REASONS = { stopOnEntry: 'entry', stopOnStep: 'step', stopOnPause: 'pause' } as const;
+
+/** DAP's stepping granularity as the runtime knows it: statements are lines here. */
+function granularityOf(granularity: DebugProtocol.SteppingGranularity | undefined): Granularity {
+  return granularity === 'instruction' ? 'instruction' : 'line';
+}
 
 /** Every problem with the attribute types, each naming its attribute. */
 export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): string[] {
@@ -142,6 +147,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsSteppingGranularity: true,
       supportsEvaluateForHovers: true,
       supportsReadMemoryRequest: true,
       supportsExceptionInfoRequest: true,
@@ -310,12 +317,20 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.control(response, () => this.runtime.continue());
   }
 
-  protected nextRequest(response: DebugProtocol.NextResponse): void {
-    this.control(response, () => this.runtime.next());
+  protected nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.control(response, () => this.runtime.next(granularityOf(args.granularity)));
   }
 
-  protected stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.control(response, () => this.runtime.stepIn());
+  protected stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.control(response, () => this.runtime.stepIn(granularityOf(args.granularity)));
+  }
+
+  protected stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.control(response, () => this.runtime.stepBack(granularityOf(args.granularity)));
+  }
+
+  protected reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.control(response, () => this.runtime.reverseContinue());
   }
 
   protected stepOutRequest(response: DebugProtocol.StepOutResponse): void {

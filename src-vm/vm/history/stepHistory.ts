@@ -159,6 +159,18 @@ export class StepHistory {
     this.editedAt = undefined;
   }
 
+  /** Remembers the current state exactly (a fault too); calling the result puts it back. */
+  bookmark(): () => void {
+    const snapshot = takeSnapshot(this.target.stateRoots(), this.target.opaque);
+    return () => restoreSnapshot(snapshot);
+  }
+
+  /** Where the run is now. */
+  here(): Position {
+    const { vm } = this.target;
+    return { steps: vm.steps, pc: vm.pc, depth: vm.frames.length };
+  }
+
   /**
    * The state was edited at the current position (a register, memory, a map):
    * later checkpoints described a future that will not happen any more.
