@@ -10,6 +10,7 @@ import { benchProgRun } from './progRun.bench';
 import { benchRemote } from './remote.bench';
 import { benchLsp } from './lsp.bench';
 import { benchE2e } from './e2e.bench';
+import { benchDebugger } from './debugger.bench';
 import { Vm } from '../src-vm/vm/interpreter';
 import { createVm } from '../src-vm/vm/runProgram';
 
@@ -51,6 +52,8 @@ console.log('');
 void benchLsp().then((lines) => { for (const line of lines) console.log(line); }, (err: unknown) => { console.error(`language server bench failed: ${String(err)}`); process.exitCode = 1; })
   .then(async () => { console.log(''); for (const line of await benchRemote()) console.log(line); })
   .catch((err: unknown) => { console.error(`remote bench failed: ${String(err)}`); process.exitCode = 1; })
-  .then(() => { console.log(''); for (const line of benchE2e()) console.log(line); });
+  .then(() => { console.log(''); for (const line of benchE2e()) console.log(line); })
+  .then(async () => { console.log(''); for (const line of await benchDebugger()) console.log(line); })
+  .catch((err: unknown) => { console.error(`debugger bench failed: ${String(err)}`); process.exitCode = 1; });
 console.log('');
 for (const line of benchProgRun()) console.log(line);

@@ -4,28 +4,17 @@
 // program and packets (`bpftool prog run … repeat N`), and the ratio. The
 // kernel half needs clang-19, bpftool and root; without them it says why.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadObject } from '../src-vm/elf/loader';
 import { LinuxMachine } from '../src-vm/vm/linux/linuxMachine';
 import { buildCorpus } from '../test/kernel/progRunCorpus';
 import { findTool, runTool } from '../test/support/tools';
+import { compileBenchProgram } from './compileBench';
 
 const KERNEL_REPEAT = 100_000;
 const OUR_SECONDS = 1.5;
-
-/** The parser's source beside this module, or under bench/ when this runs bundled from out/. */
-const SOURCE = [join(__dirname, 'xdp_parser.bpf.c'), join(__dirname, '..', 'bench', 'xdp_parser.bpf.c')].find((p) => existsSync(p));
-
-function compile(dir: string): string | undefined {
-  const clang = findTool('clang-19');
-  if (!clang || !SOURCE) return undefined;
-  const out = join(dir, 'xdp_parser.o');
-  const multiarch = runTool(findTool('cc', 'gcc') ?? 'cc', ['-print-multiarch']).stdout.trim() || 'x86_64-linux-gnu';
-  const r = runTool(clang, ['-target', 'bpf', '-O2', '-g', `-I/usr/include/${multiarch}`, '-c', SOURCE, '-o', out]);
-  return r.status === 0 ? out : undefined;
-}
 
 function ourPacketsPerSecond(obj: string, packets: Uint8Array[]): { pps: number; insnsPerPacket: number } {
   const loaded = loadObject(new Uint8Array(readFileSync(obj)), { name: 'xdp_parser' });
@@ -67,7 +56,7 @@ function kernelNsPerPacket(obj: string, packets: Uint8Array[], dir: string): num
 export function benchProgRun(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'ebpf-wb-bench-'));
   try {
-    const obj = compile(dir);
+    const obj = compileBenchProgram('xdp_parser.bpf.c', dir);
     if (!obj) return ['program run: clang-19 not found or the bench program did not compile; skipped'];
     const packets = buildCorpus().map((p) => p.bytes).filter((b) => b.length >= 14 && b.length <= 1500);
     const ours = ourPacketsPerSecond(obj, packets);

@@ -165,6 +165,11 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     }, 'stopOnBreakpoint');
   }
 
+  /** What the step history holds: approximate bytes, and checkpoints. */
+  historyStats(): { bytes: number; checkpoints: number } {
+    return { bytes: this.history?.bytes ?? 0, checkpoints: this.history?.checkpointCount ?? 0 };
+  }
+
   /** Whether the run can go back from here (false at its first instruction). */
   get canStepBack(): boolean {
     return this.history !== undefined && this.current === 'stopped' && this.program!.vm.steps > this.history.start;
@@ -232,11 +237,10 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     const history = this.history;
     const p = this.program;
     if (!history || !p || this.current !== 'stopped') return false;
-    const back = history.bookmark();
     const here = history.here();
     const to = find(history, here);
     if (!to) {
-      back();
+      if (!history.seek(here)) history.seekFrontier();
       this.emitLater('output', 'already at the start of the run: nothing to step back to', 'console');
       this.stopped('stopOnStep');
       return true;

@@ -18,7 +18,10 @@ type Saved =
   | { kind: 'bytes'; copy: Uint8Array };
 
 export interface ObjectSnapshot {
-  readonly saved: Map<object, Saved>;
+  /** The objects recorded, in visiting order (shared with the previous snapshot when the same). */
+  readonly objects: readonly object[];
+  /** What each looked like (records equal to the previous snapshot's are the same record). */
+  readonly records: readonly Saved[];
   /** Approximate bytes this snapshot holds that the previous one did not share. */
   readonly ownBytes: number;
 }
@@ -26,7 +29,9 @@ export interface ObjectSnapshot {
 /** Objects a snapshot keeps as plain references (immutable, or not part of the state). */
 export type OpaqueTest = (value: object) => boolean;
 
-const SLOT_BYTES = 16;
+const SLOT_BYTES = 8;
+/** A DataView's state is its buffer's, recorded with the buffer. */
+const VIEW_RECORD: Saved = { kind: 'bytes', copy: new Uint8Array(0) };
 
 function isTypedArray(value: object): value is Uint8Array {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
@@ -42,55 +47,92 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Records the graph under `roots`; `previous` lets unchanged bytes be shared. */
+/** The previous snapshot's record of an object: first where it was in that walk, else by lookup. */
+function previousRecords(previous: ObjectSnapshot | undefined): (obj: object, at: number) => Saved | undefined {
+  if (!previous) return () => undefined;
+  let byObject: Map<object, Saved> | undefined;
+  return (obj, at) => {
+    if (previous.objects[at] === obj) return previous.records[at];
+    byObject ??= new Map(previous.objects.map((o, i) => [o, previous.records[i]]));
+    return byObject.get(obj);
+  };
+}
+
+/** Records the graph under `roots`; `previous` lets unchanged records and bytes be shared. */
 export function takeSnapshot(roots: readonly object[], opaque: OpaqueTest, previous?: ObjectSnapshot): ObjectSnapshot {
-  const saved = new Map<object, Saved>();
+  const seen = new Set<object>();
+  const objects: object[] = [];
+  const records: Saved[] = [];
+  const before = previousRecords(previous);
   const pending: object[] = [...roots];
   let ownBytes = 0;
   const visit = (value: unknown): void => {
-    if (typeof value !== 'object' || value === null || saved.has(value)) return;
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
     if (!opaque(value) && !Object.isFrozen(value)) pending.push(value);
   };
   for (let obj = pending.pop(); obj !== undefined; obj = pending.pop()) {
-    if (saved.has(obj)) continue;
-    const record = recordOf(obj, previous?.saved.get(obj));
-    saved.set(obj, record);
-    ownBytes += costOf(record, previous?.saved.get(obj));
+    if (seen.has(obj)) continue;
+    seen.add(obj);
+    const old = before(obj, objects.length);
+    const record = recordOf(obj, old);
+    objects.push(obj);
+    records.push(record);
+    ownBytes += costOf(record, old);
     if (record.kind === 'object') for (const [, v] of record.fields) visit(v);
     else if (record.kind === 'array') record.items.forEach(visit);
     else if (record.kind === 'map') for (const [k, v] of record.entries) { visit(k); visit(v); }
     else if (record.kind === 'set') record.values.forEach(visit);
     else if (obj instanceof DataView) visit(obj.buffer);
   }
-  return { saved, ownBytes };
+  const sameObjects = previous !== undefined && sameItems(previous.objects, objects);
+  ownBytes += SLOT_BYTES * records.length + (sameObjects ? 0 : SLOT_BYTES * objects.length);
+  return { objects: sameObjects ? previous.objects : objects, records, ownBytes };
 }
 
 function recordOf(obj: object, before: Saved | undefined): Saved {
-  if (Array.isArray(obj)) return { kind: 'array', items: obj.slice() };
-  if (obj instanceof Map) return { kind: 'map', entries: [...obj.entries()] };
+  if (Array.isArray(obj)) return before?.kind === 'array' && sameItems(before.items, obj) ? before : { kind: 'array', items: obj.slice() };
+  if (obj instanceof Map) {
+    const entries = [...obj.entries()];
+    return before?.kind === 'map' && sameFields(before.entries as Entries, entries as Entries) ? before : { kind: 'map', entries };
+  }
   if (obj instanceof Set) return { kind: 'set', values: [...obj.values()] };
-  if (obj instanceof DataView) return { kind: 'bytes', copy: new Uint8Array(0) };
+  if (obj instanceof DataView) return VIEW_RECORD;
   if (isTypedArray(obj) || obj instanceof ArrayBuffer) {
     const now = bytesOf(obj);
     if (before?.kind === 'bytes' && sameBytes(before.copy, now)) return before;
     return { kind: 'bytes', copy: now.slice() };
   }
-  return { kind: 'object', fields: Object.entries(obj) };
+  const fields = Object.entries(obj);
+  return before?.kind === 'object' && sameFields(before.fields, fields) ? before : { kind: 'object', fields };
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameFields(a: Entries, b: Entries): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+  return true;
 }
 
 function costOf(record: Saved, before: Saved | undefined): number {
+  if (record === before) return 0;
   switch (record.kind) {
     case 'object': return SLOT_BYTES * (1 + record.fields.length);
     case 'array': return SLOT_BYTES * (1 + record.items.length);
     case 'map': return SLOT_BYTES * (1 + 2 * record.entries.length);
     case 'set': return SLOT_BYTES * (1 + record.values.length);
-    case 'bytes': return record === before ? SLOT_BYTES : SLOT_BYTES + record.copy.byteLength;
+    case 'bytes': return SLOT_BYTES + record.copy.byteLength;
   }
 }
 
 /** Puts every recorded object back as it was when the snapshot was taken. */
 export function restoreSnapshot(snapshot: ObjectSnapshot): void {
-  for (const [obj, record] of snapshot.saved) restoreOne(obj, record);
+  const { objects, records } = snapshot;
+  for (let i = 0; i < objects.length; i++) restoreOne(objects[i], records[i]);
 }
 
 function restoreOne(obj: object, record: Saved): void {

@@ -10,7 +10,7 @@ import type { StopReason, Vm } from '../interpreter';
 import { restoreSnapshot, takeSnapshot, type ObjectSnapshot, type OpaqueTest } from './objectSnapshot';
 
 /** Instructions between checkpoints: bounds the replay a step back costs. */
-export const CHECKPOINT_INTERVAL = 2048;
+export const CHECKPOINT_INTERVAL = 4096;
 
 /** A place the run stopped or could stop: before executing the instruction at `pc`. */
 export interface Position {
@@ -35,8 +35,9 @@ export interface Rewindable {
 interface Checkpoint {
   readonly steps: number;
   readonly snapshot: ObjectSnapshot;
-  /** The positions from here to the next checkpoint, once recorded. */
+  /** The positions from here to the next checkpoint (or to `upTo`, the frontier then, in the newest segment), once recorded. */
   positions?: Position[];
+  upTo?: number;
 }
 
 export class StepHistory {
@@ -125,9 +126,9 @@ export class StepHistory {
   /** Replays segment `i` one instruction at a time, recording where each one starts. */
   private positionsOf(i: number): Position[] {
     const cp = this.checkpoints[i];
-    if (cp.positions) return cp.positions;
     const next = this.checkpoints[i + 1];
     const end = next?.steps ?? this.frontier;
+    if (cp.positions && cp.upTo === end) return cp.positions;
     const { vm } = this.target;
     restoreSnapshot(cp.snapshot);
     const positions: Position[] = [];
@@ -135,8 +136,8 @@ export class StepHistory {
       positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length });
       this.target.run(1, false);
     }
-    // Only a finished segment's positions are final; the newest one grows as the run goes on.
-    if (next) cp.positions = positions;
+    cp.positions = positions;
+    cp.upTo = end;
     return positions;
   }
 
@@ -156,13 +157,18 @@ export class StepHistory {
     this.checkpoints.length = i + 1;
     this.frontier = now;
     delete this.checkpoints[i].positions;
+    delete this.checkpoints[i].upTo;
     this.editedAt = undefined;
   }
 
-  /** Remembers the current state exactly (a fault too); calling the result puts it back. */
-  bookmark(): () => void {
-    const snapshot = takeSnapshot(this.target.stateRoots(), this.target.opaque);
-    return () => restoreSnapshot(snapshot);
+  /** Goes back to the frontier, the furthest the run went (a fault there is met again). */
+  seekFrontier(): void {
+    const i = this.indexAtOrBefore(this.frontier);
+    const positions = this.positionsOf(i);
+    const last = positions[positions.length - 1];
+    restoreSnapshot(this.checkpoints[i].snapshot);
+    if (positions.length > 0) this.target.run(positions.length - 1, false);
+    if (last && last.steps < this.frontier) this.target.run(1, false);
   }
 
   /** Where the run is now. */
