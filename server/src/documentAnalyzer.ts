@@ -31,6 +31,8 @@ export interface DocResults {
   /** The last verification that finished for this document (possibly of an older version). */
   verify?: VerifyJobResult;
   verifiedVersion?: number;
+  /** What `verify` was made from, so one program can be verified again with its log (the log view). */
+  verifiedJob?: VerifyJob;
 }
 
 export interface AnalyzerDeps {
@@ -155,7 +157,7 @@ export class DocumentAnalyzer {
         return;
       }
       const entry = this.results.get(doc.uri);
-      if (entry) Object.assign(entry, { verify: outcome.result, verifiedVersion: doc.version });
+      if (entry) Object.assign(entry, { verify: outcome.result, verifiedVersion: doc.version, verifiedJob: job });
       this.deps.publish(doc.uri, doc.version, toDiags(outcome.result));
     });
   }

@@ -3,7 +3,8 @@
 // C compiled with clang, both verified on worker threads), diagnostics built
 // by toDiagnostics.ts / verifierDiagnostics.ts / cDocument.ts, hovers by
 // hover.ts and verifierHover.ts, CodeLens and symbols by programFeatures.ts,
-// completions by completion.ts. Runs as `node out/server.js --stdio` (or --node-ipc).
+// completions by completion.ts, the custom requests of protocol.ts by
+// programVerdicts.ts and verifierLogRequest.ts. Runs as `node out/server.js --stdio` (or --node-ipc).
 
 import { join } from 'node:path';
 import {
@@ -24,6 +25,9 @@ import { VerifierPool } from './verifierPool';
 import { asmStateMarkdown, cHover } from './verifierHover';
 import { generateVmlinuxH, GENERATE_VMLINUX_COMMAND } from './vmlinuxH';
 import { pathOf } from './documentAnalyzer';
+import { PROGRAMS_REQUEST, VERIFIED_NOTIFICATION, VERIFIER_LOG_REQUEST, type ProgramsParams, type ProgramsResult, type VerifiedParams, type VerifierLogParams, type VerifierLogResult } from './protocol';
+import { programVerdicts, PublishedCounts } from './programVerdicts';
+import { verifierLogRequest } from './verifierLogRequest';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -34,6 +38,8 @@ const VERIFIER_THREADS = 2;
 const pool = new VerifierPool(join(__dirname, 'verifyWorker.js'), VERIFIER_THREADS, logError);
 
 let settings: ServerSettings = DEFAULT_SETTINGS;
+/** Errors and warnings published last per document, for the status bar's `ebpf/programs`. */
+const published = new PublishedCounts();
 let canPullConfiguration = false;
 let canRefreshInlayHints = false;
 let canRefreshCodeLens = false;
@@ -45,6 +51,8 @@ const analyzer = new DocumentAnalyzer({
   publish: (uri, version, diagnostics) => {
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics });
+    published.record(uri, diagnostics);
+    void connection.sendNotification(VERIFIED_NOTIFICATION, { uri, version } satisfies VerifiedParams);
     if (settings.inlayHints.registerChanges && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
     // New verifier results change each program's verdict lens: ask the client to pull them again.
     if (canRefreshCodeLens) void connection.sendRequest('workspace/codeLens/refresh');
@@ -112,6 +120,7 @@ documents.onDidClose((e) => {
   const uri = e.document.uri;
   const hadResults = analyzer.resultsOf(uri) !== undefined;
   analyzer.closed(uri);
+  published.forget(uri);
   if (hadResults) void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
@@ -189,6 +198,18 @@ connection.onDefinition((params) => guarded('definition', null, () => {
   const doc = documents.get(params.textDocument.uri);
   return doc && analyzer.kindOf(doc) === 'asm' ? asmDefinition(doc.uri, doc.getText(), params.position) : null;
 }));
+
+connection.onRequest(PROGRAMS_REQUEST, (params: ProgramsParams): ProgramsResult => guarded('programs', programVerdicts(params.uri, undefined, undefined), () =>
+  programVerdicts(params.uri, analyzer.resultsOf(params.uri), published.of(params.uri))));
+
+connection.onRequest(VERIFIER_LOG_REQUEST, async (params: VerifierLogParams): Promise<VerifierLogResult> => {
+  try {
+    return await verifierLogRequest({ pool, results: (uri) => analyzer.resultsOf(uri), text: (uri) => documents.get(uri)?.getText() }, params);
+  } catch (err) {
+    logError(`internal error in ${VERIFIER_LOG_REQUEST}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return { error: String(err) };
+  }
+});
 
 connection.onFoldingRanges((params) => guarded('foldingRange', [], () => {
   const doc = documents.get(params.textDocument.uri);

@@ -12,11 +12,16 @@ import {
 import type { AsmDialectSetting } from './settings';
 import { causesOf, placeCauses, type PlacedCause } from './verifierCause';
 import { runPrograms, type RunSummary } from './programRun';
+import { runLogJob, type LogJobRequest, type LogJobResult } from './verifierLogJob';
 
-export type VerifyJob =
+export type VerifyJob = (
   | { kind: 'asm'; text: string; dialect: AsmDialectSetting; programType: string }
   /** `mainFile`: how the line info names the document (`<stdin>` for a buffer compiled from stdin). */
-  | { kind: 'object'; bytes: Uint8Array; objectName: string; mainFile: string };
+  | { kind: 'object'; bytes: Uint8Array; objectName: string; mainFile: string }
+) & {
+  /** Instead of verifying every program: one program's log for the log view (verifierLogJob.ts). */
+  log?: LogJobRequest;
+};
 
 export interface InsnState {
   span?: Span;
@@ -55,6 +60,8 @@ export interface VerifyJobResult {
   /** Loader and target problems (no program type, bad object), with positions where known. */
   diagnostics: Diagnostic[];
   maps: MapInfo[];
+  /** The answer to a job with `log` (and then nothing else). */
+  log?: LogJobResult;
 }
 
 type Locator = (insnIdx: number) => Span | undefined;
@@ -150,5 +157,6 @@ function runObject(job: Extract<VerifyJob, { kind: 'object' }>): VerifyJobResult
 }
 
 export function runVerifyJob(job: VerifyJob): VerifyJobResult {
+  if (job.log) return { programs: [], diagnostics: [], maps: [], log: runLogJob(job, job.log) };
   return job.kind === 'asm' ? runAsm(job) : runObject(job);
 }
