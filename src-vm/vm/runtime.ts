@@ -9,7 +9,14 @@ import { EventEmitter } from 'node:events';
 import type { Diagnostic } from '../diagnostics';
 import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
 import type { StopReason, Vm, VmFault } from './interpreter';
-import { evaluateRegister, formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
+import { formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
+import { BreakpointTable } from './runtimeBreakpoints';
+import { codeSlots, type CodeSlot } from './runtimeCode';
+import { breakpointJudge, evaluateAt, type EvaluationView } from './runtimeEvaluate';
+import {
+  placeFunction, placeInstruction, placeLine,
+  type FunctionBreakpointRequest, type InstructionBreakpointRequest, type LineBreakpointRequest, type PlacedBreakpoint,
+} from './runtimePlacement';
 import { StepHistory, type Position } from './history/stepHistory';
 import { reverseContinueTarget, startOf, stepBackTarget, type Granularity } from './runtimeReverse';
 import { assemblyTarget, loadDebugProgram } from './runtimeLoad';
@@ -46,7 +53,8 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   private current: RuntimeState = 'empty';
   /** Slot -> ids of the user breakpoints placed on it. */
   private readonly breakSlots = new Map<number, number[]>();
-  private nextBreakpointId = 1;
+  /** Line, function and instruction breakpoints with their conditions; breakSlots mirrors where they are. */
+  private readonly breakpoints = new BreakpointTable();
   /** Bumped by every resume and by stop(), so chunks of an older run stand down. */
   private runToken = 0;
   private pauseRequested = false;
@@ -87,25 +95,51 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     this.history = target && new StepHistory(target);
     this.current = target ? 'loaded' : 'empty';
     this.breakSlots.clear();
+    this.breakpoints.clear();
   }
 
-  /** Replaces every breakpoint with ones on `lines` (0-based). */
-  setBreakpoints(lines: readonly number[]): RuntimeBreakpoint[] {
+  /** Replaces every line breakpoint with ones on `lines` (0-based), each with its condition, hit condition or log message. */
+  setBreakpoints(lines: readonly (number | LineBreakpointRequest)[]): RuntimeBreakpoint[] {
+    this.breakpoints.clear('line');
+    const placed = lines.map((l) => placeLine(this.breakpoints, this.program, typeof l === 'number' ? { line: l } : l));
+    this.placeBreakpoints();
+    return placed;
+  }
+
+  /** Replaces every function breakpoint: each stops at the entry of the function or label it names. */
+  setFunctionBreakpoints(requests: readonly FunctionBreakpointRequest[]): PlacedBreakpoint[] {
+    this.breakpoints.clear('function');
+    const placed = requests.map((r) => placeFunction(this.breakpoints, this.program, r));
+    this.placeBreakpoints();
+    return placed;
+  }
+
+  /** Replaces every instruction breakpoint: each stops before the instruction its address names. */
+  setInstructionBreakpoints(requests: readonly InstructionBreakpointRequest[]): PlacedBreakpoint[] {
+    this.breakpoints.clear('instruction');
+    const placed = requests.map((r) => placeInstruction(this.breakpoints, this.program, r));
+    this.placeBreakpoints();
+    return placed;
+  }
+
+  /** Mirrors the table in breakSlots and the Vm's breakpoint flags (keeping the step target's armed). */
+  private placeBreakpoints(): void {
     const vm = this.program?.vm;
     for (const slot of this.breakSlots.keys()) vm?.setBreakpoint(slot, slot === this.target?.slot);
     this.breakSlots.clear();
-    return lines.map((line) => this.placeBreakpoint(line));
+    for (const [slot, ids] of this.breakpoints.bySlot()) {
+      this.breakSlots.set(slot, ids);
+      vm?.setBreakpoint(slot, true);
+    }
   }
 
-  private placeBreakpoint(requestedLine: number): RuntimeBreakpoint {
-    const id = this.nextBreakpointId++;
-    const unverified = (message: string): RuntimeBreakpoint => ({ id, requestedLine, line: requestedLine, verified: false, message });
-    if (!this.program) return unverified('no program is loaded');
-    const at = this.program.lines.place(requestedLine);
-    if (!at) return unverified(`no instruction on line ${requestedLine + 1} or below it`);
-    this.breakSlots.set(at.slot, [...(this.breakSlots.get(at.slot) ?? []), id]);
-    this.program.vm.setBreakpoint(at.slot, true);
-    return { id, requestedLine, line: at.line, verified: true, slot: at.slot };
+  /** The user breakpoints at the pc: prints what logpoints log and conditions that failed; the ids to stop on, if any. */
+  private breakHere(vm: Vm): number[] | undefined {
+    if (!this.breakSlots.has(vm.pc)) return undefined;
+    const decision = this.breakpoints.decide(vm.pc, breakpointJudge(vm, this.program?.symbols));
+    for (const line of decision.logs) this.emitLater('output', line, 'console');
+    for (const line of decision.errors) this.emitLater('output', line, 'stderr');
+    return decision.stop.length > 0 ? decision.stop : undefined;
   }
 
   /** Starts the loaded program: stops on entry (or on a breakpoint on the first instruction), else runs. */
@@ -113,7 +147,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     const p = this.program;
     if (!p || this.current !== 'loaded') return false;
     this.emitLater('output', p.summary, 'console');
-    const ids = this.breakSlots.get(p.vm.pc);
+    const ids = stopOnEntry ? undefined : this.breakHere(p.vm);
     if (stopOnEntry) this.stopped('stopOnEntry');
     else if (ids) this.stoppedAtBreakpoint(ids);
     else this.resume(undefined);
@@ -217,9 +251,16 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     return this.program ? readMemory(this.program.vm, address, count) : { address, bytes: new Uint8Array(), unreadable: count };
   }
 
-  evaluate(expression: string, depth: number): RegisterView | { error: string } {
-    return this.program ? evaluateRegister(this.program.vm, depth, expression) : { error: 'no program is loaded' };
+  /** An expression (registers, memory loads, globals, `map[key]`…) in frame `depth`. */
+  evaluate(expression: string, depth: number): EvaluationView | { error: string } {
+    return this.program ? evaluateAt(this.program.vm, depth, expression, this.program.symbols) : { error: 'no program is loaded' };
   }
+
+  /** `count` instruction slots from `first` (slots outside the program are marked so). */
+  disassemble(first: number, count: number): CodeSlot[] {
+    return this.program ? codeSlots(this.program, first, count) : [];
+  }
+
 
   // ---- running -------------------------------------------------------------
 
@@ -309,8 +350,9 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** The run met a breakpoint: the step's target, a user breakpoint, or the target's slot in a deeper recursion. */
   private atBreakpoint(vm: Vm, token: number): void {
     const t = this.target;
-    const ids = this.breakSlots.get(vm.pc);
-    if (t && vm.pc === t.slot && vm.frames.length === t.depth) this.stopped('stopOnStep');
+    const atTarget = t !== undefined && vm.pc === t.slot && vm.frames.length === t.depth;
+    const ids = atTarget ? undefined : this.breakHere(vm);
+    if (atTarget) this.stopped('stopOnStep');
     else if (ids) this.stoppedAtBreakpoint(ids);
     else setImmediate(() => this.runChunk(token));
   }

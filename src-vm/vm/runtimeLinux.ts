@@ -17,6 +17,7 @@ import { returnName } from './linux/returnCodes';
 import { parseRunConfig, type RunConfig } from './linux/runConfig';
 import { DEFAULT_PROCESS, type OutputRecord } from './linux/runState';
 import { codeAndTables } from './history/opaque';
+import { objectSymbols } from './expr/objectSymbols';
 import { CSourceLines } from './runtimeCLines';
 import type { DebugTarget } from './runtimeTarget';
 
@@ -111,7 +112,8 @@ export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarge
     const attribute = packet.value === undefined || launch.packet !== undefined ? 'packet' : 'pcap';
     return { value: undefined, diagnostics: [...diagnostics, problem(attribute, `BPF_PROG_TEST_RUN refuses it (${run.refused.errno}): ${run.refused.message}`)] };
   }
-  return { value: linuxTarget(program, run, launch, budget, packet.value), diagnostics };
+  const symbols = objectSymbols(machine.value.object, () => machine.value.maps);
+  return { value: { ...linuxTarget(program, run, launch, budget, packet.value), symbols }, diagnostics };
 }
 
 function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, budget: number, packet: Uint8Array | undefined): DebugTarget {

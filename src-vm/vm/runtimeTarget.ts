@@ -4,6 +4,7 @@
 // and frames, and the words the end of a run adds (the return value's name).
 // Types only; no vscode, no fs.
 
+import type { ExprSymbols } from './expr/scope';
 import type { OpaqueTest } from './history/objectSnapshot';
 import type { StopReason, Vm } from './interpreter';
 import type { LinePlacement } from './runtimeLines';
@@ -45,4 +46,6 @@ export interface DebugTarget {
   returnName?(r0: bigint): string | undefined;
   /** Lines the program printed (trace_printk, ring buffer) since the last call. */
   takeOutput?(): string[];
+  /** Global variables, maps and enum constants that debugger expressions can name (an object's). */
+  readonly symbols?: ExprSymbols;
 }

@@ -12,7 +12,9 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
 import { isLinuxProgram, loadLinuxProgram } from './linuxLaunch';
-import { EbpfRuntime, formatBytes, type Diagnostic, type Dialect, type Granularity, type RunEnd } from '../../../src-vm/index';
+import {
+  EbpfRuntime, formatBytes, slotAddress, slotOfAddress, type CodeSlot, type Diagnostic, type Dialect, type Granularity, type PlacedBreakpoint, type RunEnd,
+} from '../../../src-vm/index';
 
 /**
  * The launch configuration. Must match the package.json schema
@@ -152,6 +154,12 @@ export class EbpfDebugSession extends LoggingDebugSession {
       supportsEvaluateForHovers: true,
       supportsReadMemoryRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsDisassembleRequest: true,
     };
     this.sendResponse(response);
   }
@@ -202,13 +210,60 @@ export class EbpfDebugSession extends LoggingDebugSession {
       response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message })) };
       return this.sendResponse(response);
     }
-    const placed = this.runtime.setBreakpoints(requested.map((b) => this.convertClientLineToDebugger(b.line)));
+    const placed = this.runtime.setBreakpoints(requested.map((b: DebugProtocol.SourceBreakpoint) => ({
+      line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage,
+    })));
     response.body = {
       breakpoints: placed.map((b) => ({
         id: b.id, verified: b.verified, line: this.convertDebuggerLineToClient(b.line), source: args.source, message: b.message,
       })),
     };
     this.sendResponse(response);
+  }
+
+  protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    response.body = { breakpoints: this.runtime.setFunctionBreakpoints(args.breakpoints).map((b) => this.placedBreakpoint(b)) };
+    this.sendResponse(response);
+  }
+
+  protected setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    response.body = { breakpoints: this.runtime.setInstructionBreakpoints(args.breakpoints).map((b) => this.placedBreakpoint(b)) };
+    this.sendResponse(response);
+  }
+
+  private placedBreakpoint(b: PlacedBreakpoint): DebugProtocol.Breakpoint {
+    const out: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified, message: b.message, instructionReference: b.instructionReference };
+    if (b.line !== undefined) {
+      out.source = this.sourceFor(b.file);
+      out.line = this.convertDebuggerLineToClient(b.line);
+    }
+    return out;
+  }
+
+  /** The Source of a file of the program (default: the one breakpoints and frames refer to). */
+  private sourceFor(path = this.runtime.sourcePath ?? this.programPath): Source {
+    return new Source(basename(path), this.convertDebuggerPathToClient(path));
+  }
+
+  protected disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const start = slotOfAddress(args.memoryReference, args.offset ?? 0);
+    if (typeof start !== 'number') return this.fail(response, ERR.memory, start.error, false);
+    const slots = this.runtime.disassemble(start + (args.instructionOffset ?? 0), args.instructionCount);
+    response.body = { instructions: slots.map((s) => this.disassembled(s)) };
+    this.sendResponse(response);
+  }
+
+  private disassembled(s: CodeSlot): DebugProtocol.DisassembledInstruction {
+    const out: DebugProtocol.DisassembledInstruction = { address: s.address, instruction: s.text };
+    if (s.outside) out.presentationHint = 'invalid';
+    if (s.bytes) out.instructionBytes = s.bytes;
+    if (s.symbol) out.symbol = s.symbol;
+    if (s.line !== undefined) {
+      out.location = this.sourceFor(s.file);
+      out.line = this.convertDebuggerLineToClient(s.line);
+      out.column = this.convertDebuggerColumnToClient(s.column ?? 0);
+    }
+    return out;
   }
 
   private isProgram(path: string | undefined): boolean {
@@ -234,6 +289,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       stackFrames: frames.slice(start, end).map((f) => {
         const name = f.line === undefined ? `${f.name}: ${f.instruction}` : f.name;
         const frame: DebugProtocol.StackFrame = new StackFrame(f.depth + 1, name);
+        frame.instructionPointerReference = slotAddress(f.slot);
         if (f.line === undefined) frame.presentationHint = 'subtle';
         else {
           frame.source = sourceOf(f.file);
@@ -282,7 +338,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     if ('error' in result) return this.fail(response, ERR.evaluate, result.error, false);
     response.body = {
       result: result.text, type: result.type, variablesReference: 0,
-      memoryReference: result.pointsTo ? `0x${result.value.toString(16)}` : undefined,
+      memoryReference: result.pointsTo && result.value !== undefined ? `0x${result.value.toString(16)}` : undefined,
     };
     this.sendResponse(response);
   }

@@ -163,8 +163,9 @@ class Evaluator {
 
   private deref(col: number, p: { value: bigint; type: CType }, operand: Expr): ExprValue {
     if (p.type.kind !== 'ptr') {
-      const what = operand.kind === 'register' ? `${operand.wide ? 'r' : 'w'}${operand.reg}` : 'this value';
-      throw fail(col, `${what} is a ${typeName(p.type)}, not a pointer: say how many bytes to load, as in *(u32 *)(…)`);
+      const what = operand.kind === 'register' ? `${operand.wide ? 'r' : 'w'}${operand.reg}` : operand.kind === 'number' ? String(operand.value) : 'this value';
+      const type = typeName(p.type);
+      throw fail(col, `${what} is ${/^(int\b|unsigned)/.test(type) ? 'an' : 'a'} ${type}, not a pointer: say how many bytes to load, as in *(u32 *)(…)`);
     }
     return this.load(col, p.value, p.type.to);
   }
