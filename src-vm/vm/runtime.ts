@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostics';
 import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
 import type { StopReason, Vm, VmFault } from './interpreter';
 import { formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
-import { BreakpointTable } from './runtimeBreakpoints';
+import { BreakpointTable, type BreakpointKind } from './runtimeBreakpoints';
 import { codeSlots, type CodeSlot } from './runtimeCode';
 import { breakpointJudge, evaluateAt, type EvaluationView } from './runtimeEvaluate';
 import {
@@ -100,30 +100,23 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
 
   /** Replaces every line breakpoint with ones on `lines` (0-based), each with its condition, hit condition or log message. */
   setBreakpoints(lines: readonly (number | LineBreakpointRequest)[]): RuntimeBreakpoint[] {
-    this.breakpoints.clear('line');
-    const placed = lines.map((l) => placeLine(this.breakpoints, this.program, typeof l === 'number' ? { line: l } : l));
-    this.placeBreakpoints();
-    return placed;
+    return this.replaceBreakpoints('line', lines.map((l) => (typeof l === 'number' ? { line: l } : l)), placeLine);
   }
 
   /** Replaces every function breakpoint: each stops at the entry of the function or label it names. */
   setFunctionBreakpoints(requests: readonly FunctionBreakpointRequest[]): PlacedBreakpoint[] {
-    this.breakpoints.clear('function');
-    const placed = requests.map((r) => placeFunction(this.breakpoints, this.program, r));
-    this.placeBreakpoints();
-    return placed;
+    return this.replaceBreakpoints('function', requests, placeFunction);
   }
 
   /** Replaces every instruction breakpoint: each stops before the instruction its address names. */
   setInstructionBreakpoints(requests: readonly InstructionBreakpointRequest[]): PlacedBreakpoint[] {
-    this.breakpoints.clear('instruction');
-    const placed = requests.map((r) => placeInstruction(this.breakpoints, this.program, r));
-    this.placeBreakpoints();
-    return placed;
+    return this.replaceBreakpoints('instruction', requests, placeInstruction);
   }
 
-  /** Mirrors the table in breakSlots and the Vm's breakpoint flags (keeping the step target's armed). */
-  private placeBreakpoints(): void {
+  /** Replaces the breakpoints of `kind`, then mirrors the table in breakSlots and the Vm (keeping the step target armed). */
+  private replaceBreakpoints<R, P>(kind: BreakpointKind, requests: readonly R[], place: (t: BreakpointTable, p: DebugTarget | undefined, r: R) => P): P[] {
+    this.breakpoints.clear(kind);
+    const placed = requests.map((r) => place(this.breakpoints, this.program, r));
     const vm = this.program?.vm;
     for (const slot of this.breakSlots.keys()) vm?.setBreakpoint(slot, slot === this.target?.slot);
     this.breakSlots.clear();
@@ -131,6 +124,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
       this.breakSlots.set(slot, ids);
       vm?.setBreakpoint(slot, true);
     }
+    return placed;
   }
 
   /** The user breakpoints at the pc: prints what logpoints log and conditions that failed; the ids to stop on, if any. */

@@ -180,7 +180,7 @@ test('evaluate reads the stack through a cast; bad expressions and unreadable me
     for (const [expression, message] of cases) {
       const r = await evaluate(dap, expression);
       assert.equal(r.success, false, expression);
-      assert.ok(r.message.includes(message), `${expression}: ${r.message}`);
+      assert.ok((r.message ?? '').includes(message), `${expression}: ${r.message}`);
     }
   });
 });

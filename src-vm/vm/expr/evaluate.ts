@@ -28,9 +28,10 @@ class EvalError {
 
 const fail = (col: number, message: string): EvalError => new EvalError(`column ${col}: ${message}`);
 
+/** The unsigned type a value of `size` bytes reads as (3 bytes as a u32…), when it fits in 8. */
 const uintOfSize = (size: number): IntType | undefined =>
-  size === 1 ? { kind: 'int', size: 1, signed: false, name: 'u8' } : size === 2 ? { kind: 'int', size: 2, signed: false, name: 'u16' }
-    : size === 4 ? U32 : size === 8 ? U64 : undefined;
+  size === 0 || size > 8 ? undefined : size === 1 ? { kind: 'int', size: 1, signed: false, name: 'u8' }
+    : size === 2 ? { kind: 'int', size: 2, signed: false, name: 'u16' } : size <= 4 ? U32 : U64;
 
 export function littleEndian(bytes: Uint8Array): bigint {
   let v = 0n;

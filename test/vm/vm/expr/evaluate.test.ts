@@ -53,6 +53,7 @@ const SYMBOLS: ExprSymbols = {
     counts: fakeMap('counts', 4, 8, new Map([['00000000', Uint8Array.from([5, 0, 0, 0, 0, 0, 0, 0])], ['07000000', Uint8Array.from([1, 1, 0, 0, 0, 0, 0, 0])]])),
     wide: fakeMap('wide', 16, 4, new Map()),
     pairs: fakeMap('pairs', 2, 12, new Map([['0100', new Uint8Array(12).fill(0xab)]])),
+    triples: fakeMap('triples', 1, 3, new Map([['02', Uint8Array.from([1, 2, 3])]])),
   } as Record<string, ExprMap | undefined>)[name],
   constant: (name) => (name === 'XDP_PASS' ? { value: 2n, type: { kind: 'int', size: 4, signed: false, name: 'unsigned int' } } : undefined),
 };
@@ -155,6 +156,7 @@ const CASES: readonly [string, bigint | RegExp][] = [
   ['counts + 1', /column 1: 'counts' is a map, not a number; look an element up with counts\[key\]/],
   ['wide[0]', /column 6: map 'wide' has 16-byte keys; an expression gives a key of at most 8 bytes/],
   ['pairs[1] == 0', /this is a 12-byte value of pairs, not a number/],
+  ['triples[2]', 0x030201n],
   ['XDP_PASS', 2n],
   ['nothing', /column 1: 'nothing' is not a register \(r0..r10, w0..w10\) nor a global variable, a map or an enum constant of the program/],
   ['r4[1]', /column 1: only a map, an array global or a pointer can be indexed/],
