@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { parseSettings, type ServerSettings } from '../../server/src/settings';
+import type { VerifierLogLevel } from '../../server/src/protocol';
 
 export const CONFIG_SECTION = 'ebpf';
 
@@ -28,6 +29,11 @@ export function serverSettings(): ServerSettings {
 export function traceServer(): TraceSetting {
   const value = section().get<string>('trace.server');
   return value === 'messages' || value === 'verbose' ? value : 'off';
+}
+
+/** `ebpf.verifierLog.level`: 2 prints every instruction of every path (`bpftool -d`), 1 only the failing or last path. */
+export function verifierLogLevel(): VerifierLogLevel {
+  return section().get<number>('verifierLog.level') === 1 ? 1 : 2;
 }
 
 /** Whether a configuration change touches a setting that needs a restart. */

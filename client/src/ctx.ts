@@ -1,9 +1,12 @@
 // The extension's running state: the language client's lifecycle (start,
-// restart, stop, dispose), its output channel, and everything to dispose on
-// deactivation. Commands act on a Ctx; extension.ts only creates one.
+// restart, stop, dispose), its output channel, the custom requests and the
+// `ebpf/verified` notification of server/src/protocol.ts, and everything to
+// dispose on deactivation. Commands act on a Ctx; extension.ts only creates one.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { VerifiedParams } from '../../server/src/protocol';
+import { VERIFIED_NOTIFICATION } from '../../server/src/protocol';
 import { needsRestart, serverSettings } from './config';
 import { CLIENT_NAME, SERVER_MODULE, createLanguageClient } from './lspClient';
 
@@ -11,10 +14,15 @@ export class Ctx implements vscode.Disposable {
   readonly outputChannel: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
   private readonly cleanups: vscode.Disposable[] = [];
+  private starting: Promise<void> | undefined;
+  private readonly verified = new vscode.EventEmitter<VerifiedParams>();
+  /** The server published new results for a document (its verdict may have changed). */
+  readonly onDidVerify = this.verified.event;
 
   constructor(private readonly extCtx: vscode.ExtensionContext) {
     this.outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
     this.pushCleanup(this.outputChannel);
+    this.pushCleanup(this.verified);
     this.pushCleanup(vscode.workspace.onDidChangeConfiguration((e) => {
       if (needsRestart(e)) void this.restart();
     }));
@@ -26,15 +34,23 @@ export class Ctx implements vscode.Disposable {
 
   /** Starts the language server; a failure is shown to the user with a way to the log, never thrown. */
   async start(): Promise<void> {
-    if (this.client) return;
+    if (this.client) return this.starting;
     const client = createLanguageClient(this.extCtx.asAbsolutePath(SERVER_MODULE), this.outputChannel, serverSettings());
     this.client = client;
-    try {
-      await client.start();
-    } catch (err) {
+    client.onNotification(VERIFIED_NOTIFICATION, (p: VerifiedParams) => this.verified.fire(p));
+    this.starting = client.start().catch(async (err: unknown) => {
       this.client = undefined;
       await this.showStartFailure(err);
-    }
+    });
+    return this.starting;
+  }
+
+  /** A custom request of server/src/protocol.ts; undefined when the server is not running. */
+  async request<R>(method: string, params: object): Promise<R | undefined> {
+    await this.starting;
+    const client = this.client;
+    if (!client?.isRunning()) return undefined;
+    return client.sendRequest<R>(method, params);
   }
 
   async stop(): Promise<void> {

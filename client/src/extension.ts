@@ -1,10 +1,16 @@
 // Extension entry point: activate builds the Ctx, registers the command
-// table and starts the language server; deactivate stops it. Wiring only —
-// lifecycle is in ctx.ts, settings in config.ts, commands in commands.ts.
+// table, starts the language server and puts up the verdict status bar, the
+// verifier log and disassembly documents and the walkthrough's signals;
+// deactivate stops it. Wiring only — lifecycle is in ctx.ts, settings in
+// config.ts, commands in commands.ts, each view in its own module.
 
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { DisassemblyView } from './disassembleView';
+import { VerdictStatusBar } from './statusBar';
+import { VerifierLogView } from './verifierLogView';
+import { Walkthrough } from './walkthrough';
 import { activateRemote } from './remote/vscode/activateRemote';
 import type { RemoteWorkbench } from './remote/vscode/remoteWorkbench';
 
@@ -13,11 +19,16 @@ let remote: RemoteWorkbench | undefined;
 
 export function activate(extCtx: vscode.ExtensionContext): void {
   ctx = new Ctx(extCtx);
-  registerCommands(ctx);
+  const walkthrough = new Walkthrough(extCtx);
+  ctx.pushCleanup(walkthrough);
+  registerCommands(ctx, { walkthrough });
   remote = activateRemote(extCtx);
   // The language server starts in the background: activation does not wait for its initialize
   // reply (ctx.start reports a failed start itself, in the output channel and a message).
   void ctx.start();
+  ctx.pushCleanup(new VerifierLogView(ctx).register());
+  ctx.pushCleanup(new DisassemblyView().register());
+  ctx.pushCleanup(new VerdictStatusBar(ctx));
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,7 +2,8 @@
 // verification (name, section, outcome, instruction and state counts, the
 // rejection's message and line) and how many errors and warnings the server
 // published for it last, which the client's status bar shows. Pure: plain
-// data in, plain data out; the counts are recorded by server.ts as it publishes.
+// data in, plain data out; the counts (and the version they are of) are
+// recorded by server.ts as it publishes.
 
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { DocResults } from './documentAnalyzer';
@@ -12,6 +13,10 @@ import type { ProgramResult } from './verifyJob';
 export interface DiagnosticCounts {
   errors: number;
   warnings: number;
+}
+
+export interface Published extends DiagnosticCounts {
+  version: number;
 }
 
 export function countDiagnostics(diagnostics: readonly LspDiagnostic[]): DiagnosticCounts {
@@ -25,13 +30,13 @@ export function countDiagnostics(diagnostics: readonly LspDiagnostic[]): Diagnos
 
 /** What the server published last per document, counted. */
 export class PublishedCounts {
-  private readonly counts = new Map<string, DiagnosticCounts>();
+  private readonly counts = new Map<string, Published>();
 
-  record(uri: string, diagnostics: readonly LspDiagnostic[]): void {
-    this.counts.set(uri, countDiagnostics(diagnostics));
+  record(uri: string, version: number, diagnostics: readonly LspDiagnostic[]): void {
+    this.counts.set(uri, { version, ...countDiagnostics(diagnostics) });
   }
 
-  of(uri: string): DiagnosticCounts | undefined {
+  of(uri: string): Published | undefined {
     return this.counts.get(uri);
   }
 
@@ -54,14 +59,15 @@ export function programVerdict(p: ProgramResult): ProgramVerdict {
   return v;
 }
 
-export function programVerdicts(uri: string, results: DocResults | undefined, counts: DiagnosticCounts | undefined): ProgramsResult {
+export function programVerdicts(uri: string, results: DocResults | undefined, published: Published | undefined): ProgramsResult {
   return {
     uri,
     kind: results?.kind ?? 'none',
     version: results?.version,
     verifiedVersion: results?.verifiedVersion,
+    publishedVersion: published?.version,
     programs: results?.verify?.programs.map(programVerdict) ?? [],
-    errors: counts?.errors ?? 0,
-    warnings: counts?.warnings ?? 0,
+    errors: published?.errors ?? 0,
+    warnings: published?.warnings ?? 0,
   };
 }

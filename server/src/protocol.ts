@@ -2,8 +2,9 @@
 // both sides (as rust-analyzer's lsp_ext.ts mirrors lsp_ext.rs): method names
 // and plain JSON types. `ebpf/programs` gives each program's verdict for the
 // status bar, `ebpf/verifierLog` our verifier's log of one program in the
-// kernel's format with links back to the source, and the `ebpf/verified`
-// notification says a document's results changed. Pure: imports nothing, so
+// kernel's format with links back to the source, `ebpf/verify` analyses a
+// document again now (a header it includes may have changed), and the
+// `ebpf/verified` notification says a document's results changed. Pure: imports nothing, so
 // the client bundle pulls in no server code through it.
 
 /** Which log the kernel prints: 1 the failing (or last) path, 2 every instruction of every path (`bpftool -d`). */
@@ -39,6 +40,8 @@ export interface ProgramsResult {
   version?: number;
   /** The version `programs` were verified at (older than `version` while a new verification runs or after a failed compile). */
   verifiedVersion?: number;
+  /** The version the server last published diagnostics for: older than `version` while it is analysed. */
+  publishedVersion?: number;
   programs: ProgramVerdict[];
   /** Error and warning diagnostics the server published for the document last (clang, assembler, verifier, interpreter). */
   errors: number;
@@ -82,6 +85,17 @@ export interface VerifierLog {
 }
 
 export type VerifierLogResult = VerifierLog | { error: string };
+
+export const VERIFY_REQUEST = 'ebpf/verify';
+
+export interface VerifyParams {
+  uri: string;
+}
+
+/** `started`: false when the document is not open or not eBPF; else an `ebpf/verified` notification follows. */
+export interface VerifyResult {
+  started: boolean;
+}
 
 export const VERIFIED_NOTIFICATION = 'ebpf/verified';
 

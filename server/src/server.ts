@@ -25,7 +25,10 @@ import { VerifierPool } from './verifierPool';
 import { asmStateMarkdown, cHover } from './verifierHover';
 import { generateVmlinuxH, GENERATE_VMLINUX_COMMAND } from './vmlinuxH';
 import { pathOf } from './documentAnalyzer';
-import { PROGRAMS_REQUEST, VERIFIED_NOTIFICATION, VERIFIER_LOG_REQUEST, type ProgramsParams, type ProgramsResult, type VerifiedParams, type VerifierLogParams, type VerifierLogResult } from './protocol';
+import {
+  PROGRAMS_REQUEST, VERIFIED_NOTIFICATION, VERIFIER_LOG_REQUEST, VERIFY_REQUEST,
+  type ProgramsParams, type ProgramsResult, type VerifiedParams, type VerifierLogParams, type VerifierLogResult, type VerifyParams, type VerifyResult,
+} from './protocol';
 import { programVerdicts, PublishedCounts } from './programVerdicts';
 import { verifierLogRequest } from './verifierLogRequest';
 
@@ -51,7 +54,7 @@ const analyzer = new DocumentAnalyzer({
   publish: (uri, version, diagnostics) => {
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics });
-    published.record(uri, diagnostics);
+    published.record(uri, version, diagnostics);
     void connection.sendNotification(VERIFIED_NOTIFICATION, { uri, version } satisfies VerifiedParams);
     if (settings.inlayHints.registerChanges && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
     // New verifier results change each program's verdict lens: ask the client to pull them again.
@@ -201,6 +204,13 @@ connection.onDefinition((params) => guarded('definition', null, () => {
 
 connection.onRequest(PROGRAMS_REQUEST, (params: ProgramsParams): ProgramsResult => guarded('programs', programVerdicts(params.uri, undefined, undefined), () =>
   programVerdicts(params.uri, analyzer.resultsOf(params.uri), published.of(params.uri))));
+
+connection.onRequest(VERIFY_REQUEST, (params: VerifyParams): VerifyResult => guarded('verify', { started: false }, () => {
+  const doc = documents.get(params.uri);
+  if (!doc || analyzer.kindOf(doc) === 'none') return { started: false };
+  analyzer.analyzeNow(doc, true);
+  return { started: true };
+}));
 
 connection.onRequest(VERIFIER_LOG_REQUEST, async (params: VerifierLogParams): Promise<VerifierLogResult> => {
   try {

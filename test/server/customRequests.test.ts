@@ -1,7 +1,7 @@
 // The custom requests of server/src/protocol.ts, driven over stdio against the
 // built server as the VS Code client uses them: `ebpf/verified` after each
 // publish, `ebpf/programs` (each program's verdict and the published error
-// count, for the status bar) and `ebpf/verifierLog` (one program's log in the
+// count, for the status bar), `ebpf/verify` and `ebpf/verifierLog` (one program's log in the
 // kernel's format with links to the source) for assembly and, when clang is
 // installed, for C compiled from the unsaved buffer.
 
@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { probeClang } from '../../src-vm/cli/clang';
 import {
-  PROGRAMS_REQUEST, VERIFIED_NOTIFICATION, VERIFIER_LOG_REQUEST,
-  type ProgramsResult, type VerifiedParams, type VerifierLog, type VerifierLogResult,
+  PROGRAMS_REQUEST, VERIFIED_NOTIFICATION, VERIFIER_LOG_REQUEST, VERIFY_REQUEST,
+  type ProgramsResult, type VerifiedParams, type VerifierLog, type VerifierLogResult, type VerifyResult,
 } from '../../server/src/protocol';
 import { LspHarness } from './lspHarness';
 
@@ -51,6 +51,7 @@ describe('custom requests on an assembly document with two programs', () => {
       assert.equal(r.kind, 'asm');
       assert.equal(r.version, 1);
       assert.equal(r.verifiedVersion, 1);
+      assert.equal(r.publishedVersion, 1);
       assert.equal(r.errors, 1);
       assert.deepEqual(r.programs.map((p) => [p.name, p.section, p.outcome, p.insnCount]), [['bad_pkt', 'xdp', 'reject', 4], ['good_tc', 'tc', 'accept', 4]]);
       const bad = r.programs[0];
@@ -82,6 +83,20 @@ describe('custom requests on an assembly document with two programs', () => {
       assert.deepEqual(link, { line: at, start: 0, end: '2: (71) r0 = *(u8 *)(r2 +12)'.length, target: { uri: ASM_URI, line: 8, character: 8 } });
       // The entry state and every instruction line are linked, to lines 7-9 of the file.
       assert.deepEqual(log.links.map((k) => [k.line, k.target.line]), [[0, 6], [1, 6], [2, 7], [3, 8]]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('ebpf/verify analyses the document again now and says so with ebpf/verified; a document that is not open is not started', async () => {
+    const { server, verified } = await started(ASM, ASM_URI, 'ebpf-asm');
+    try {
+      const from = server.diagnostics.length;
+      assert.deepEqual(await server.conn.sendRequest<VerifyResult>(VERIFY_REQUEST, { uri: ASM_URI }), { started: true });
+      await server.diagnosticsFor(ASM_URI, from);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(verified, [{ uri: ASM_URI, version: 1 }, { uri: ASM_URI, version: 1 }]);
+      assert.deepEqual(await server.conn.sendRequest<VerifyResult>(VERIFY_REQUEST, { uri: 'file:///nowhere/x.bpf.s' }), { started: false });
     } finally {
       await server.stop();
     }

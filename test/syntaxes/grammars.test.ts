@@ -68,5 +68,6 @@ test('package.json registers the assembly grammar and injects ours into C', () =
   assert.deepEqual(pkg.contributes.grammars, [
     { language: 'ebpf-asm', scopeName: 'source.ebpf-asm', path: './syntaxes/ebpf-asm.tmLanguage.json' },
     { scopeName: 'source.c.ebpf-injection', path: './syntaxes/ebpf-c.injection.tmLanguage.json', injectTo: ['source.c'] },
+    { language: 'ebpf-verifier-log', scopeName: 'source.ebpf-verifier-log', path: './syntaxes/ebpf-verifier-log.tmLanguage.json' },
   ]);
 });

@@ -26,6 +26,7 @@ const STAND_IN_C = JSON.stringify({
 const GRAMMAR_FILES: Record<string, string> = {
   'source.ebpf-asm': 'ebpf-asm.tmLanguage.json',
   'source.c.ebpf-injection': 'ebpf-c.injection.tmLanguage.json',
+  'source.ebpf-verifier-log': 'ebpf-verifier-log.tmLanguage.json',
 };
 
 let registry: Registry | undefined;
@@ -46,7 +47,7 @@ async function theRegistry(): Promise<Registry> {
   return registry;
 }
 
-export async function grammarFor(scope: 'source.ebpf-asm' | 'source.c'): Promise<IGrammar> {
+export async function grammarFor(scope: 'source.ebpf-asm' | 'source.c' | 'source.ebpf-verifier-log'): Promise<IGrammar> {
   const g = await (await theRegistry()).loadGrammar(scope);
   if (!g) throw new Error(`grammar ${scope} did not load`);
   return g;
