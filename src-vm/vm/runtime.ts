@@ -188,8 +188,10 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Runs backwards to the latest earlier stop at a breakpoint, or to the start of the run. */
   reverseContinue(): boolean {
     return this.rewind((history, here) => {
-      const hit = reverseContinueTarget(history, here, (p) => this.breakSlots.has(p.pc));
-      return hit ?? startOf(history);
+      const vm = this.program!.vm;
+      const stopsAt = (p: Position): boolean => this.breakSlots.has(p.pc)
+        && this.breakpoints.stopsGoingBack(p.pc, () => { history.seek(p); return breakpointJudge(vm, this.program?.symbols); }).length > 0;
+      return reverseContinueTarget(history, here, stopsAt) ?? startOf(history);
     }, 'stopOnBreakpoint');
   }
 
@@ -309,8 +311,8 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
       const line = lines.lineOf(vm.pc);
       const leftLine = line !== undefined && line !== step.line;
       if (depth < step.depth || (leftLine && (step.into || depth === step.depth))) return this.stopped('stopOnStep');
-      const ids = this.breakSlots.get(vm.pc);
-      if (ids && (leftLine || depth !== step.depth)) return this.stoppedAtBreakpoint(ids);
+      const ids = leftLine || depth !== step.depth ? this.breakHere(vm) : undefined;
+      if (ids) return this.stoppedAtBreakpoint(ids);
     }
     if (this.pauseRequested) return this.stopped('stopOnPause');
     setImmediate(() => this.runLineChunk(token));

@@ -134,6 +134,18 @@ export class BreakpointTable {
     return out;
   }
 
+  /**
+   * Going backwards (reverse continue), the breakpoints at `slot` that stop
+   * the program: not logpoints, and with their condition holding or failing
+   * to evaluate. Hit counts are not replayed. `judge` is asked for only when
+   * a condition needs evaluating (the caller moves the run there first).
+   */
+  stopsGoingBack(slot: number, judge: () => BreakpointJudge): number[] {
+    const here = this.entries.filter((e) => e.slot === slot && !e.log);
+    const j = here.some((e) => e.condition) ? judge() : undefined;
+    return here.filter((e) => !e.condition || j!.condition(e.condition.expr) !== false).map((e) => e.id).sort((a, b) => a - b);
+  }
+
   /** The program reached `slot`: which breakpoints stop it, what logpoints print, which conditions failed. */
   decide(slot: number, judge: BreakpointJudge): SlotDecision {
     const decision: SlotDecision = { stop: [], logs: [], errors: [] };
