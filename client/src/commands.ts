@@ -32,7 +32,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'ebpf.openExample': (_ctx, f) => () => f.walkthrough.openExample(),
   'ebpf.openBrokenExample': (_ctx, f) => () => f.walkthrough.openExample('bugs/xdp_unchecked.bpf.c'),
   'ebpf.debugExample': (_ctx, f) => () => f.walkthrough.debugExample(),
-  'ebpf.getStarted': () => () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+  // Beside the editor when one is open, so the example it opens stays in view.
+  'ebpf.getStarted': () => () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, vscode.window.activeTextEditor !== undefined),
 };
 
 export function registerCommands(ctx: Ctx, features: Features): void {

@@ -1,12 +1,14 @@
 // The verdict status bar item: for the active editor's eBPF document, what
 // statusText.ts makes of the server's `ebpf/programs` (`✓ xdp_prog: 214 insns`,
 // `✗ 1 error`), a spinner from an edit until the server has verified it again,
-// hidden for other editors; clicking opens the verifier log. Also keeps the
+// the source's verdict over its verifier log, hidden for other editors;
+// clicking opens the verifier log. Also keeps the
 // `ebpf.activeEditorIsEbpf` context key that menus and keybindings test.
 
 import * as vscode from 'vscode';
 import type { ProgramsResult } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
+import { LOG_SCHEME, parseLogQuery } from './logUri';
 import { programsOf } from './programPick';
 import { statusView } from './statusText';
 
@@ -46,9 +48,10 @@ export class VerdictStatusBar implements vscode.Disposable {
     void this.refresh();
   }
 
-  /** The active editor's document URI, when it is one the server may verify. */
+  /** The active editor's document URI, when it is one the server may verify; for a verifier log, its source's. */
   private activeUri(): string | undefined {
     const doc = vscode.window.activeTextEditor?.document;
+    if (doc?.uri.scheme === LOG_SCHEME) return parseLogQuery(doc.uri.query)?.source;
     return doc && LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') ? doc.uri.toString() : undefined;
   }
 

@@ -56,7 +56,9 @@ export class Walkthrough implements vscode.Disposable {
       void vscode.window.showErrorMessage(`The example ${relative} is missing from ${this.extCtx.asAbsolutePath('examples')}.`);
       return undefined;
     }
-    return vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    // From the walkthrough (no text editor active): beside it, so its next steps stay in view.
+    const beside = vscode.window.activeTextEditor === undefined && vscode.window.tabGroups.activeTabGroup.activeTab !== undefined;
+    return vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false, viewColumn: beside ? vscode.ViewColumn.Beside : undefined });
   }
 
   async debugExample(): Promise<void> {

@@ -1,7 +1,9 @@
-// Links from a verifier log back to the source: each instruction line
-// (`12: (61) r1 = *(u32 *)(r1 +26)`), state line (`12: R1=…`) and pruned
-// point (`12: safe`) leads to the instruction's place in the document, and each
-// source line (`; return data[8]; @ prog.bpf.c:24`) to its file and line. A C
+// Links from a verifier log back to the source: the instruction number of
+// each instruction line (`12: (61) r1 = *(u32 *)(r1 +26)`), state line
+// (`12: R1=…`) and pruned point (`12: safe`) leads to the instruction's place
+// in the document, and the `file:LINE` of each source line
+// (`; return data[8]; @ prog.bpf.c:24`) to its file and line. Only those
+// parts are links, so a long log is not underlined throughout. A C
 // buffer compiled from stdin has line info naming `<stdin>` with no line text:
 // those lines are rewritten as the kernel prints them for the file on disk
 // (the document's name, the line's text). Pure: the caller resolves file names.
@@ -29,8 +31,8 @@ export interface LinkedLog {
 }
 
 const SOURCE_LINE = /^; (.*) @ (.+):(\d+)$/;
-const INSN_LINE = /^(\d+): \([0-9a-f]{2}\) (.*?)(?:\s+;.*)?$/;
-const NUMBERED_LINE = /^(\d+):(?: safe$| (?:frame\d+: )?(?:R\d+|fp-?\d+)\S*=)/;
+/** Instruction lines, state lines (`12: R1=…`, `12: frame1: R1=…`) and pruned points (`12: safe`). */
+const NUMBERED_LINE = /^(\d+):(?: \([0-9a-f]{2}\) | safe$| (?:frame\d+: )?(?:R\d+|fp-?\d+)\S*=)/;
 
 function indentOf(text: string): number {
   return text.length - text.trimStart().length;
@@ -69,13 +71,6 @@ export function linkVerifierLog(log: readonly string[], src: LogSource): LinkedL
       return;
     }
     lines.push(raw);
-    const insn = INSN_LINE.exec(raw);
-    if (insn) {
-      const target = insnTarget(Number(insn[1]), src);
-      // The instruction itself, up to the state printed after it.
-      if (target) links.push({ line: n, start: 0, end: `${insn[1]}: (00) `.length + insn[2].length, target });
-      return;
-    }
     const numbered = NUMBERED_LINE.exec(raw);
     if (numbered) {
       const target = insnTarget(Number(numbered[1]), src);

@@ -26,11 +26,11 @@ function source(over: Partial<LogSource> = {}): LogSource {
 }
 
 describe('linkVerifierLog', () => {
-  it('links an instruction line over the instruction, not the state after it', () => {
+  it("links an instruction line's number to the instruction's place", () => {
     const line = '3: (61) r1 = *(u32 *)(r1 +26)         ; R1=pkt(r=14)';
     const { lines, links } = linkVerifierLog([line], source());
     assert.deepEqual(lines, [line]);
-    assert.deepEqual(links, [{ line: 0, start: 0, end: '3: (61) r1 = *(u32 *)(r1 +26)'.length, target: { uri: DOC, line: 3, character: 9 } }]);
+    assert.deepEqual(links, [{ line: 0, start: 0, end: 1, target: { uri: DOC, line: 3, character: 9 } }]);
   });
 
   it('links state lines and pruned points by their instruction number; leaves instructions without a place unlinked', () => {

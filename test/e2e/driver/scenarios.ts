@@ -4,7 +4,7 @@
 // browser afterwards. Debug-session and deploy scenarios are future rows here.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { hoverSquiggle, problemsRow, squiggleOnLine, tokenColours, viewLine } from './ui';
+import { hoverSquiggle, problemsRow, squiggleOnLine, statusBarItem, tokenColours, viewLine } from './ui';
 
 export type HostFacts = Record<string, string | number | boolean>;
 
@@ -50,6 +50,24 @@ async function asmUi({ page }: UiContext): Promise<void> {
   await problemsRow(page, 'invalid access to packet');
 }
 
+/** The status bar's verdict and the log beside the source, its failing load and message on screen. */
+async function verifierLogUi({ page, facts }: UiContext): Promise<void> {
+  await statusBarItem(page, String(facts.status));
+  await viewLine(page, String(facts.sourceLine)).waitFor({ state: 'visible', timeout: 30_000 });
+  await viewLine(page, 'invalid access to packet, off=26').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** The walkthrough's first button opens the firewall beside it (copied into the workspace), accepted in the status bar; the step is ticked. */
+async function walkthroughUi({ page, facts }: UiContext): Promise<void> {
+  await page.getByText('Get Started with eBPF Workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByText('Open the XDP firewall').first().click();
+  await page.locator('.monaco-workbench .tab', { hasText: 'xdp_firewall.bpf.c' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'ebpf-examples' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const status = await statusBarItem(page, '✓ xdp_firewall:');
+  assert.match(status, /✓ xdp_firewall: \d+ insns/, `status bar: ${status} (${String(facts.firewall)})`);
+  await page.locator('.getting-started-step[aria-checked="true"]', { hasText: 'Open an example' }).first().waitFor({ state: 'attached', timeout: 30_000 });
+}
+
 async function installedUi(ctx: UiContext): Promise<void> {
   const path = String(ctx.facts.extensionPath ?? '');
   assert.ok(path.startsWith(ctx.extensionsDir), `the extension ran from ${path}, not from the installed .vsix in ${ctx.extensionsDir}`);
@@ -62,4 +80,6 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'asm-file', host: 'asm-file', workspace: 'fixtures', extension: 'repo', ui: asmUi },
   { name: 'installed-vsix', host: 'installed-vsix', workspace: 'fixtures', extension: 'vsix', ui: installedUi },
   { name: 'activation', host: 'activation', workspace: 'empty', extension: 'repo' },
+  { name: 'verifier-log', host: 'verifier-log', workspace: 'fixtures', extension: 'repo', ui: verifierLogUi },
+  { name: 'walkthrough', host: 'walkthrough', workspace: 'fixtures', extension: 'repo', ui: walkthroughUi },
 ];

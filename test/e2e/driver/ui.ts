@@ -63,6 +63,13 @@ export async function tokenColours(page: Page, lineText: string): Promise<Map<st
   return colours;
 }
 
+/** Waits for a status bar item showing `text`; returns its text. */
+export async function statusBarItem(page: Page, text: string): Promise<string> {
+  const item = page.locator('.statusbar-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return item.innerText();
+}
+
 /** Opens the Problems panel (Ctrl+Shift+M) and waits for a row containing `text`. */
 export async function problemsRow(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+Shift+M');

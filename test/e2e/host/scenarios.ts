@@ -66,6 +66,48 @@ async function asmFile(): Promise<HostFacts> {
   return { line: expectedLine + 1, message: diag.message.split('\n')[0] };
 }
 
+/**
+ * (c) The verdict and its log: the rejected C example's verifier log opened from the
+ * command the status bar runs, in the kernel's format, its source line linked to the C line.
+ */
+async function verifierLog(): Promise<HostFacts> {
+  const editor = await openWorkspaceFile('xdp_unchecked.bpf.c');
+  const doc = editor.document;
+  const badLine = lineOf(doc, 'iph->saddr ==');
+  await waitForError(doc.uri, 'invalid access to packet', DIAGNOSTIC_TIMEOUT_MS);
+  await vscode.commands.executeCommand('ebpf.showVerifierLog', doc.uri.toString());
+  const log = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'ebpf-log')?.document, DIAGNOSTIC_TIMEOUT_MS,
+    () => `no ebpf-log editor; visible: ${vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(' | ')}`);
+  const text = log.getText();
+  assert.equal(log.languageId, 'ebpf-verifier-log');
+  const source = `; if (iph->saddr == bpf_htonl(0x0a000001)) @ xdp_unchecked.bpf.c:${badLine + 1}`;
+  const sourceAt = lineOf(log, source);
+  assert.match(log.lineAt(sourceAt + 1).text, /^\d+: \(61\) r\d = \*\(u32 \*\)\(r\d \+26\)$/, `the load after the source line: ${text}`);
+  assert.match(log.lineAt(sourceAt + 2).text, /^invalid access to packet, off=26 size=4/);
+  assert.match(text, /\nprocessed \d+ insns \(limit 1000000\) max_states_per_insn/);
+  const links = await waitFor(async () => {
+    const found = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', log.uri);
+    return found && found.length > 0 ? found : undefined;
+  }, 10_000, () => 'the log has no links');
+  const sourceLink = links.find((k) => k.range.start.line === sourceAt);
+  assert.ok(sourceLink?.target, `no link on the source line; links on lines ${links.map((k) => k.range.start.line).join(',')}`);
+  assert.equal(sourceLink.target.path, doc.uri.path);
+  assert.equal(sourceLink.target.fragment, `L${badLine + 1},2`);
+  const insnLink = links.find((k) => k.range.start.line === sourceAt + 1);
+  assert.equal(insnLink?.target?.fragment.replace(/,.*/, ''), `L${badLine + 1}`, 'the failing load leads to the C line too');
+  return { logLines: log.lineCount, links: links.length, sourceLine: source, badLine: badLine + 1, status: 'xdp_unchecked: 1 error' };
+}
+
+/**
+ * (d) The walkthrough, opened by `eBPF: Get Started`; the browser then clicks its first
+ * step's button, which copies the examples into the workspace and opens the firewall.
+ */
+async function walkthrough(): Promise<HostFacts> {
+  await vscode.commands.executeCommand('ebpf.getStarted');
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return { firewall: vscode.Uri.joinPath(folder!.uri, 'ebpf-examples', 'xdp_firewall.bpf.c').fsPath };
+}
+
 /** Activation time of our extension in this host, measured when nothing has activated it yet. */
 async function activation(): Promise<HostFacts> {
   const ext = ourExtension();
@@ -84,5 +126,7 @@ export const HOST_SCENARIOS: Readonly<Record<string, HostScenario>> = {
   'asm-file': asmFile,
   'installed-vsix': cSquiggle,
   activation,
+  'verifier-log': verifierLog,
+  walkthrough,
   // 'debug-session' and 'deploy' join here once the debugger and remote views land (issue 9).
 };
