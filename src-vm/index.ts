@@ -85,6 +85,8 @@ export type { Granularity } from './vm/runtimeReverse';
 export { loadLinuxTarget, type LinuxLaunch } from './vm/runtimeLinux';
 export type { DebugTarget, DebugLines } from './vm/runtimeTarget';
 export { formatBytes } from './vm/runtimeInspect';
+export type { ScopeView } from './vm/inspect/inspector';
+export type { EditResult, EditTarget, ValueFormat, VarNode } from './vm/inspect/varNode';
 export { OUTSIDE_ADDRESS, slotAddress, slotOfAddress, type CodeSlot } from './vm/runtimeCode';
 export type { EvaluationView } from './vm/runtimeEvaluate';
 export type { FunctionBreakpointRequest, InstructionBreakpointRequest, LineBreakpointRequest, PlacedBreakpoint } from './vm/runtimePlacement';

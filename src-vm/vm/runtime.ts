@@ -21,6 +21,9 @@ import { StepHistory, type Position } from './history/stepHistory';
 import { reverseContinueTarget, startOf, stepBackTarget, type Granularity } from './runtimeReverse';
 import { assemblyTarget, loadDebugProgram } from './runtimeLoad';
 import type { DebugTarget } from './runtimeTarget';
+import { TargetInspector, type ScopeView } from './inspect/inspector';
+import { applyEdit } from './inspect/valueEdit';
+import type { EditResult, EditTarget } from './inspect/varNode';
 import type {
   LoadedProgramInfo, MemoryRead, RegisterView, RunEnd, RuntimeBreakpoint, RuntimeEvents,
   RuntimeFrame, RuntimeLoadOptions, RuntimeState, StackRow,
@@ -257,6 +260,31 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     return this.program ? codeSlots(this.program, first, count) : [];
   }
 
+  // ---- the Variables pane: a frame's scopes, and edits --------------------
+
+  /** One inspector per loaded target: it keeps the verifier's states of the program. */
+  private readonly inspectors = new WeakMap<DebugTarget, TargetInspector>();
+
+  /** The scopes of frame `depth`: Registers, Stack, then Context, Packet, Maps, Globals (Linux) or Memory (assembly). */
+  variableScopes(depth: number): ScopeView[] {
+    const p = this.program;
+    if (!p || this.current === 'empty') return [];
+    let inspector = this.inspectors.get(p);
+    if (!inspector) {
+      inspector = new TargetInspector(p);
+      this.inspectors.set(p, inspector);
+    }
+    return inspector.scopes(depth);
+  }
+
+  /** Writes `text` where `edit` says while the program is stopped; the step history forgets the future it recorded. */
+  setVariable(edit: EditTarget, text: string): EditResult {
+    const p = this.program;
+    if (!p || this.current !== 'stopped') return { error: `values can be changed only while the program is stopped (it is ${this.current})` };
+    const result = applyEdit(p.vm, edit, text);
+    if ('value' in result) this.history?.edited();
+    return result;
+  }
 
   // ---- running -------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 
 import { hasErrors, type Diagnostic, type WithDiagnostics } from '../diagnostics';
 import { formatInsn } from '../asm/disassembler';
-import type { LoadedProgram } from '../elf/loadedObject';
+import type { LoadedObject, LoadedProgram } from '../elf/loadedObject';
 import { loadObject } from '../elf/loader';
 import { parseHexBytes } from '../hexBytes';
 import { DEFAULT_BUDGET } from './interpreter';
@@ -120,6 +120,7 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
   const lines = new CSourceLines(program.lineInfo, program.insns.length, launch.resolveSource);
   const symbols = program.funcInfo.map((f) => ({ name: f.name, offset: f.insnIdx }));
   let shown = 0;
+  let object: LoadedObject | undefined;
   const input = packet ? `a ${packet.length}-byte packet` : 'no packet';
   return {
     vm: run.vm,
@@ -138,6 +139,13 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
       const fresh = records.slice(shown).map(recordText);
       shown = records.length;
       return fresh;
+    },
+    linux: {
+      program,
+      // Loaded again (the same bytes give the same maps and BTF) only when the Variables pane first needs it.
+      object: () => (object ??= loadObject(launch.object, { name: launch.objectName }).value),
+      context: run.state.ctx,
+      maps: run.state.machine.maps,
     },
   };
 }

@@ -6,6 +6,7 @@
 
 import type { ExprSymbols } from './expr/scope';
 import type { OpaqueTest } from './history/objectSnapshot';
+import type { LinuxView } from './inspect/linuxView';
 import type { StopReason, Vm } from './interpreter';
 import type { LinePlacement } from './runtimeLines';
 import type { LoadedProgramInfo } from './runtimeTypes';
@@ -48,4 +49,6 @@ export interface DebugTarget {
   takeOutput?(): string[];
   /** Global variables, maps and enum constants that debugger expressions can name (an object's). */
   readonly symbols?: ExprSymbols;
+  /** Linux programs: the object, context and maps the Variables pane shows (read-only views). */
+  readonly linux?: LinuxView;
 }

@@ -28,11 +28,11 @@ test('breakpoint, registers, stack, next, continue, exit', async () => {
     assert.equal(frame.source?.name, 'calls.bpf.s');
     const regs = await variables(dap, frame.id, 'Registers');
     assert.deepEqual(regs.map((v) => v.name), ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10']);
-    assert.equal(valueOf(regs, 'r6'), '0xa (10)');
-    assert.match(valueOf(regs, 'r10') ?? '', /^0x[0-9a-f]+ \(stack of frame 0 \+ 512\)$/);
+    assert.equal(valueOf(regs, 'r6'), '0xa (10)   verifier: 10');
+    assert.match(valueOf(regs, 'r10') ?? '', /^0x[0-9a-f]+ \(stack of frame 0 \+ 512\)   verifier: fp0$/);
     const stack = await variables(dap, frame.id, 'Stack');
     assert.equal(stack.length, 64);
-    assert.deepEqual(stack[0], { name: 'fp-8', value: '00 00 00 00 00 00 00 00', type: '8 bytes', variablesReference: 0, memoryReference: stack[0].memoryReference });
+    assert.deepEqual(stack[0], { name: 'fp-8', value: '00 00 00 00 00 00 00 00   verifier: invalid', type: '8 bytes', variablesReference: 0, memoryReference: stack[0].memoryReference });
     const evaluated = await dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'r1', frameId: frame.id, context: 'hover' });
     assert.equal(evaluated.body.result, '0xa (10)');
 
@@ -40,7 +40,7 @@ test('breakpoint, registers, stack, next, continue, exit', async () => {
     assert.equal((await dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped')).body.reason, 'step');
     const [afterCall] = await topFrame(dap);
     assert.equal(afterCall.line, 11);
-    assert.equal(valueOf(await variables(dap, afterCall.id, 'Registers'), 'r0'), '0xd (13)');
+    assert.equal(valueOf(await variables(dap, afterCall.id, 'Registers'), 'r0'), '0xd (13)   verifier: 13');
 
     await dap.request('continue', { threadId: 1 });
     const second = await dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped');

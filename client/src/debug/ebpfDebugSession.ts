@@ -6,14 +6,15 @@
 
 import { basename, resolve } from 'node:path';
 import {
-  ExitedEvent, Handles, InitializedEvent, Logger, LoggingDebugSession, OutputEvent, Scope, Source,
+  ExitedEvent, Handles, InitializedEvent, InvalidatedEvent, Logger, LoggingDebugSession, OutputEvent, Source,
   StackFrame, StoppedEvent, TerminatedEvent, Thread, logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
 import { isLinuxProgram, loadLinuxProgram } from './linuxLaunch';
+import { dapScopes, dapSetVariable, dapVariables, type VariableScope } from './variables';
 import {
-  EbpfRuntime, formatBytes, slotAddress, slotOfAddress, type CodeSlot, type Diagnostic, type Dialect, type Granularity, type PlacedBreakpoint, type RunEnd,
+  EbpfRuntime, slotAddress, slotOfAddress, type CodeSlot, type Diagnostic, type Dialect, type Granularity, type PlacedBreakpoint, type RunEnd,
 } from '../../../src-vm/index';
 
 /**
@@ -48,13 +49,11 @@ export interface ILaunchRequestArguments extends DebugProtocol.LaunchRequestArgu
 }
 
 /** Error ids of our error responses. */
-const ERR = { launch: 1001, assembly: 1002, notStopped: 1003, evaluate: 1004, memory: 1005 } as const;
+const ERR = { launch: 1001, assembly: 1002, notStopped: 1003, evaluate: 1004, memory: 1005, setVariable: 1006 } as const;
 
 const THREAD_ID = 1;
 /** How long launch waits for configurationDone before starting anyway (as mock-debug does). */
 const CONFIGURATION_TIMEOUT_MS = 1000;
-
-type VariableScope = { kind: 'registers' | 'stack'; depth: number };
 
 /** DAP stop reasons of the runtime's plain stop events. */
 const STOP_REASONS = { stopOnEntry: 'entry', stopOnStep: 'step', stopOnPause: 'pause' } as const;
@@ -154,6 +153,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       supportsEvaluateForHovers: true,
       supportsReadMemoryRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsSetVariable: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
@@ -303,13 +303,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    const depth = args.frameId - 1;
-    response.body = {
-      scopes: [
-        new Scope('Registers', this.variableHandles.create({ kind: 'registers', depth }), false),
-        new Scope('Stack', this.variableHandles.create({ kind: 'stack', depth }), false),
-      ],
-    };
+    response.body = { scopes: dapScopes(this.runtime, this.variableHandles, args.frameId - 1) };
     this.sendResponse(response);
   }
 
@@ -320,16 +314,18 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   private variablesOf(scope: VariableScope): DebugProtocol.Variable[] {
-    if (scope.kind === 'registers') {
-      return this.runtime.registers(scope.depth).map((r) => ({
-        name: r.name, value: r.text, type: r.type, evaluateName: r.name, variablesReference: 0,
-        memoryReference: r.pointsTo ? `0x${r.value.toString(16)}` : undefined,
-      }));
-    }
-    return this.runtime.stackRows(scope.depth).map((row) => ({
-      name: `fp${row.offset}`, value: formatBytes(row.bytes), type: '8 bytes', variablesReference: 0,
-      memoryReference: `0x${row.address.toString(16)}`,
-    }));
+    return dapVariables(this.variableHandles, scope);
+  }
+
+  protected setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const scope = this.variableHandles.get(args.variablesReference);
+    if (!scope) return this.fail(response, ERR.setVariable, `cannot change ${args.name}: its scope is gone (the program moved on)`, false);
+    const set = dapSetVariable(this.runtime, scope, args.name, args.value);
+    if ('error' in set) return this.fail(response, ERR.setVariable, set.error, false);
+    response.body = set;
+    this.sendResponse(response);
+    // Other rows may show the same bytes (a header field and its hex row, a register and a stack slot).
+    this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
   protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
