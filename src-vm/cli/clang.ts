@@ -112,6 +112,8 @@ export function compileCommandsArgs(file: string): string[] {
 export interface CompileOptions {
   includePaths?: readonly string[];
   extraArgs?: readonly string[];
+  /** The clang to run (`ebpf.c.clangPath`); empty or absent: the newest on PATH. Used by the file compiles. */
+  clangPath?: string;
 }
 
 /** Every flag but the input and output: `-target bpf -g -O2`, includes (file's dir, settings, compile_commands, system). */
@@ -123,22 +125,43 @@ export function clangArgs(file: string, opts: CompileOptions = {}): string[] {
   ];
 }
 
-export type CompileResult = { bytes: Uint8Array } | { error: string };
+/** A compile's object, or why there is none (with clang's messages when it ran and failed). */
+export type CompileResult = { bytes: Uint8Array } | { error: string; stderr?: string };
 
-/** The CLI's compile: `file` from disk with the first suitable clang. */
+/** What one run of clang on `file` into `out` produced. */
+function fileCompileResult(clang: string, out: string, r: { error?: Error; status: number | null; stderr: string }): CompileResult {
+  if (r.error) return { error: `could not run ${clang}: ${r.error.message}` };
+  if (r.status !== 0) return { error: `clang failed:\n${r.stderr.trim()}`, stderr: r.stderr };
+  return { bytes: new Uint8Array(readFileSync(out)) };
+}
+
+/** The CLI's compile: `file` from disk with the configured or the first suitable clang. */
 export function compileCFile(file: string, opts: CompileOptions = {}): CompileResult {
-  const clang = probeClang();
+  const clang = probeClang(opts.clangPath || undefined);
   if ('error' in clang) return clang;
   const dir = mkdtempSync(join(tmpdir(), 'ebpf-wb-cc-'));
   try {
     const out = join(dir, 'prog.o');
     const r = spawnSync(clang.path, [...clangArgs(file, opts), '-c', file, '-o', out], { encoding: 'utf8' });
-    if (r.error) return { error: `could not run ${clang.path}: ${r.error.message}` };
-    if (r.status !== 0) return { error: `clang failed:\n${r.stderr.trim()}` };
-    return { bytes: new Uint8Array(readFileSync(out)) };
+    return fileCompileResult(clang.path, out, r);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** compileCFile without blocking: the debugger compiles in the extension host, which must stay responsive. */
+export function compileCFileAsync(file: string, opts: CompileOptions = {}): Promise<CompileResult> {
+  const clang = probeClang(opts.clangPath || undefined);
+  if ('error' in clang) return Promise.resolve(clang);
+  const dir = mkdtempSync(join(tmpdir(), 'ebpf-wb-cc-'));
+  const out = join(dir, 'prog.o');
+  return new Promise<CompileResult>((done) => {
+    const child = spawn(clang.path, [...clangArgs(file, opts), '-c', file, '-o', out]);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.on('error', (error) => done(fileCompileResult(clang.path, out, { error, status: null, stderr })));
+    child.on('close', (status) => done(fileCompileResult(clang.path, out, { status, stderr })));
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 export interface BufferCompile {

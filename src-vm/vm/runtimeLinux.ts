@@ -1,40 +1,36 @@
 // Loading for EbpfRuntime of a Linux program: an object's bytes (from a `.o`,
 // or clang's output for a `.c`), the program picked by `programName` or
-// `section`, its input (`packet` hex, or packet `packetIndex` of a `pcap`, and
-// the `ctx` JSON of `run --ctx`), run in its real context by LinuxMachine one
-// piece at a time. Every problem is a diagnostic naming its launch attribute.
+// `section` and run as its section's program type or `programType`, its input
+// (launchInput.ts: the packet, the ctx JSON, map contents, the simulated task
+// and clock), run in its real context by LinuxMachine one piece at a time.
+// Every problem is a diagnostic naming its launch attribute.
 // Pure: bytes and text in; the adapter reads the files.
 
 import { hasErrors, type Diagnostic, type WithDiagnostics } from '../diagnostics';
 import { formatInsn } from '../asm/disassembler';
 import type { LoadedObject, LoadedProgram } from '../elf/loadedObject';
 import { loadObject } from '../elf/loader';
-import { parseHexBytes } from '../hexBytes';
 import { DEFAULT_BUDGET } from './interpreter';
+import { launchConfig, launchPacket, launchProgramType, type LaunchInput } from './linux/launchInput';
 import { LinuxMachine, type ProgRun } from './linux/linuxMachine';
-import { readPcap } from './linux/pcap';
 import { returnName } from './linux/returnCodes';
-import { parseRunConfig, type RunConfig } from './linux/runConfig';
-import { DEFAULT_PROCESS, type OutputRecord } from './linux/runState';
+import type { OutputRecord } from './linux/runState';
 import { codeAndTables } from './history/opaque';
 import { objectSymbols } from './expr/objectSymbols';
 import { CSourceLines } from './runtimeCLines';
 import type { DebugTarget } from './runtimeTarget';
 
-export interface LinuxLaunch {
+export { launchConfig, launchPacket } from './linux/launchInput';
+
+export interface LinuxLaunch extends LaunchInput {
   /** The object file's bytes. */
   object: Uint8Array;
   /** The object's name (map names of global data derive from it). */
   objectName: string;
   programName?: string;
   section?: string;
-  /** The packet as hex bytes. */
-  packet?: string;
-  /** A pcap file's bytes, and which packet of it to run on (0-based, default 0). */
-  pcap?: Uint8Array;
-  packetIndex?: number;
-  /** The text of a run configuration (context fields, maps, process, time). */
-  ctx?: string;
+  /** Run the program as this program type (`xdp`, `sched_cls`…) instead of its section's: its context, helpers and return names. */
+  programType?: string;
   budget?: number;
   /** Turns a file name of the line info into the path the editor knows (relative names are relative to the object). */
   resolveSource?: (fileName: string) => string;
@@ -57,32 +53,14 @@ function pickProgram(machine: LinuxMachine, launch: LinuxLaunch): WithDiagnostic
   return first ? { value: first, diagnostics: [] } : { value: undefined, diagnostics: [problem('program', 'the object has no programs to run')] };
 }
 
-/** The packet from `packet` or `pcap` + `packetIndex`; diagnostics name the attribute. */
-export function launchPacket(launch: LinuxLaunch): WithDiagnostics<Uint8Array | undefined> {
-  if (launch.packet !== undefined && launch.pcap !== undefined) return { value: undefined, diagnostics: [problem('packet', 'give either packet or pcap, not both')] };
-  if (launch.packet !== undefined) {
-    const parsed = parseHexBytes(launch.packet);
-    return 'error' in parsed ? { value: undefined, diagnostics: [problem('packet', parsed.error)] } : { value: parsed.bytes, diagnostics: [] };
-  }
-  if (launch.pcap === undefined) {
-    if (launch.packetIndex !== undefined) return { value: undefined, diagnostics: [problem('packetIndex', 'needs a pcap to pick the packet from')] };
-    return { value: undefined, diagnostics: [] };
-  }
-  const read = readPcap(launch.pcap);
-  const diagnostics = read.diagnostics.map((d) => ({ ...d, message: `pcap: ${d.message}` }));
-  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  const index = launch.packetIndex ?? 0;
-  const packet = read.value[index];
-  if (!Number.isSafeInteger(index) || index < 0 || !packet) {
-    return { value: undefined, diagnostics: [...diagnostics, problem('packetIndex', `${index} is not a packet of the capture (it has ${read.value.length}, numbered from 0)`)] };
-  }
-  return { value: packet, diagnostics };
-}
-
-function launchConfig(launch: LinuxLaunch): WithDiagnostics<RunConfig> {
-  if (launch.ctx === undefined) return { value: { xdp: {}, tracing: {}, env: {}, maps: [] }, diagnostics: [] };
-  const parsed = parseRunConfig(launch.ctx, DEFAULT_PROCESS);
-  return { value: parsed.value, diagnostics: parsed.diagnostics.map((d) => ({ ...d, message: `ctx: ${d.message}` })) };
+/** The program as it runs: with `programType` in place of its section's type; a warning when it has neither. */
+function typedProgram(program: LoadedProgram, programType: LoadedProgram['type']): WithDiagnostics<LoadedProgram> {
+  if (programType !== undefined) return { value: programType === program.type ? program : { ...program, type: programType }, diagnostics: [] };
+  if (program.type !== undefined) return { value: program, diagnostics: [] };
+  return {
+    value: program,
+    diagnostics: [{ severity: 'warning', code: 'launch/programType', message: `programType: section '${program.section}' names no program type, so ${program.name} runs without a context (r1 = 0); set programType (e.g. "xdp") to run it as one` }],
+  };
 }
 
 function recordText(r: OutputRecord): string {
@@ -90,27 +68,40 @@ function recordText(r: OutputRecord): string {
   return r.kind === 'trace' ? `trace_printk: ${r.text.replace(/\n$/, '')}` : `${r.kind} ${r.map}: ${hex(r.data)}`;
 }
 
+/** The attribute the packet came from, for test_run's refusal of it. */
+function packetAttribute(launch: LinuxLaunch): string {
+  if (launch.pcap !== undefined) return 'pcap';
+  return launch.packetFile !== undefined ? 'packetFile' : 'packet';
+}
+
 /** Loads the object and begins the run; `value` is undefined when any error was found. */
 export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarget | undefined> {
   const loaded = loadObject(launch.object, { name: launch.objectName });
   const diagnostics: Diagnostic[] = loaded.diagnostics.map((d) => (d.severity === 'error' ? { ...d, message: `program: ${d.message}` } : d));
+  const programType = launchProgramType(launch.programType);
   const config = launchConfig(launch);
   const packet = launchPacket(launch);
-  diagnostics.push(...config.diagnostics, ...packet.diagnostics);
+  diagnostics.push(...programType.diagnostics, ...config.diagnostics, ...packet.diagnostics);
   const budget = launch.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(budget) || budget <= 0) diagnostics.push(problem('budget', `must be a positive whole number of instructions, got ${budget}`));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  const machine = LinuxMachine.create(loaded.value, { env: config.value.env });
-  diagnostics.push(...machine.diagnostics, ...machine.value.fillMaps(config.value.maps).map((d) => ({ ...d, message: `ctx: ${d.message}` })));
+  const { run: runConfig, maps } = config.value;
+  const machine = LinuxMachine.create(loaded.value, { env: runConfig.env });
+  diagnostics.push(...machine.diagnostics);
+  for (const m of maps) {
+    const refused = machine.value.fillMaps(m.contents);
+    diagnostics.push(...(m.attribute === 'ctx' ? refused.map((d) => ({ ...d, message: `ctx: ${d.message}` })) : refused));
+  }
   const picked = pickProgram(machine.value, launch);
   diagnostics.push(...picked.diagnostics);
   if (!picked.value || hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  const program = picked.value;
-  const { xdp, skb, tracing } = config.value;
+  const typed = typedProgram(picked.value, programType.value);
+  diagnostics.push(...typed.diagnostics);
+  const program = typed.value;
+  const { xdp, skb, tracing } = runConfig;
   const run = machine.value.begin(program, { packet: packet.value, xdp, skb, tracing, budget });
   if ('refused' in run) {
-    const attribute = packet.value === undefined || launch.packet !== undefined ? 'packet' : 'pcap';
-    return { value: undefined, diagnostics: [...diagnostics, problem(attribute, `BPF_PROG_TEST_RUN refuses it (${run.refused.errno}): ${run.refused.message}`)] };
+    return { value: undefined, diagnostics: [...diagnostics, problem(packetAttribute(launch), `BPF_PROG_TEST_RUN refuses it (${run.refused.errno}): ${run.refused.message}`)] };
   }
   const symbols = objectSymbols(machine.value.object, () => machine.value.maps);
   return { value: { ...linuxTarget(program, run, launch, budget, packet.value), symbols }, diagnostics };

@@ -11,42 +11,14 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
-import { isLinuxProgram, loadLinuxProgram } from './linuxLaunch';
+import { isLinuxProgram, launchArgumentProblems, type ILaunchRequestArguments } from './launchArguments';
+import { loadLinuxProgram, type LaunchProblem } from './linuxLaunch';
 import { dapScopes, dapSetVariable, dapVariables, type VariableScope } from './variables';
 import {
-  EbpfRuntime, slotAddress, slotOfAddress, type CodeSlot, type Diagnostic, type Dialect, type Granularity, type PlacedBreakpoint, type RunEnd,
+  EbpfRuntime, slotAddress, slotOfAddress, type CodeSlot, type Diagnostic, type Granularity, type PlacedBreakpoint, type RunEnd,
 } from '../../../src-vm/index';
 
-/**
- * The launch configuration. Must match the package.json schema
- * (`contributes.debuggers[type=ebpf].configurationAttributes.launch`).
- */
-export interface ILaunchRequestArguments extends DebugProtocol.LaunchRequestArguments {
-  /** Absolute path of the program: an object (`.o`), C (`.c`, compiled with clang) or eBPF assembly (`.bpf.s`, `.s`). */
-  program: string;
-  /** Object or C: the program (function) to run; default the first. */
-  programName?: string;
-  /** Code section to run (assembly), or the section of the program to run (object, C). */
-  section?: string;
-  /** Assembly: input memory as hex bytes; r1 points at it, r2 holds its length. */
-  mem?: string;
-  /** Object or C: the packet as hex bytes, run in the program type's context (xdp_md, __sk_buff). */
-  packet?: string;
-  /** Object or C: a pcap file whose packet `packetIndex` is the input. */
-  pcap?: string;
-  /** Which packet of `pcap` (0-based, default 0). */
-  packetIndex?: number;
-  /** Object or C: a JSON run configuration (context fields, map contents, process, time), as `run --ctx`. */
-  ctx?: string;
-  /** Most instructions the run may execute (default 1,000,000). */
-  budget?: number;
-  /** Stop at the first instruction. */
-  stopOnEntry?: boolean;
-  /** Assembly dialect; default: LLVM, else conformance when only it reads the file. */
-  dialect?: Dialect;
-  /** Log the DAP traffic to the debug console. */
-  trace?: boolean;
-}
+export { launchArgumentProblems, type ILaunchRequestArguments } from './launchArguments';
 
 /** Error ids of our error responses. */
 const ERR = { launch: 1001, assembly: 1002, notStopped: 1003, evaluate: 1004, memory: 1005, setVariable: 1006 } as const;
@@ -61,35 +33,6 @@ const STOP_REASONS = { stopOnEntry: 'entry', stopOnStep: 'step', stopOnPause: 'p
 /** DAP's stepping granularity as the runtime knows it: statements are lines here. */
 function granularityOf(granularity: DebugProtocol.SteppingGranularity | undefined): Granularity {
   return granularity === 'instruction' ? 'instruction' : 'line';
-}
-
-/** Every problem with the attribute types, each naming its attribute. */
-export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): string[] {
-  const problems: string[] = [];
-  const isType = (value: unknown, type: string): boolean => value === undefined || typeof value === type;
-  if (typeof args.program !== 'string' || args.program.trim() === '') {
-    problems.push('program: required: the path of the program to run (.o, .c, .bpf.s or .s)');
-  }
-  if (!isType(args.programName, 'string')) problems.push('programName: must be the name of a program (function) in the object');
-  if (!isType(args.packet, 'string')) problems.push('packet: must be a string of hex bytes such as "ff ff ff ff ff ff …"');
-  if (!isType(args.pcap, 'string')) problems.push('pcap: must be the path of a pcap file');
-  if (args.packetIndex !== undefined && !(Number.isSafeInteger(args.packetIndex) && args.packetIndex >= 0)) problems.push('packetIndex: must be a packet number (0 for the first)');
-  if (!isType(args.ctx, 'string')) problems.push('ctx: must be the path of a JSON run configuration');
-  const linuxOnly = (['programName', 'packet', 'pcap', 'packetIndex', 'ctx'] as const).filter((k) => args[k] !== undefined);
-  if (typeof args.program === 'string' && !isLinuxProgram(args.program) && linuxOnly.length > 0) {
-    problems.push(`${linuxOnly[0]}: applies to an object or C program (.o, .c); for assembly give the input with mem`);
-  }
-  if (typeof args.program === 'string' && isLinuxProgram(args.program) && args.mem !== undefined) {
-    problems.push('mem: applies to assembly programs; for an object or C program give packet, pcap or ctx');
-  }
-  if (!isType(args.section, 'string')) problems.push('section: must be a section name such as "xdp"');
-  if (!isType(args.mem, 'string')) problems.push('mem: must be a string of hex bytes such as "aa bb cc"');
-  if (!isType(args.budget, 'number')) problems.push('budget: must be a number of instructions');
-  if (!isType(args.stopOnEntry, 'boolean')) problems.push('stopOnEntry: must be true or false');
-  if (args.dialect !== undefined && args.dialect !== 'llvm' && args.dialect !== 'conformance') {
-    problems.push(`dialect: must be "llvm" or "conformance", got ${JSON.stringify(args.dialect)}`);
-  }
-  return problems;
 }
 
 /** `file:line:col: message` (1-based) for diagnostics with a position, else the message alone. */
@@ -174,7 +117,10 @@ export class EbpfDebugSession extends LoggingDebugSession {
     const problems = launchArgumentProblems(args);
     if (problems.length > 0) return this.fail(response, ERR.launch, problems.join('\n'));
     const loaded = isLinuxProgram(args.program) ? await this.loadLinux(args) : await this.loadAssembly(args);
-    if ('problem' in loaded) return this.fail(response, ERR.launch, loaded.problem);
+    if ('problem' in loaded) {
+      if (loaded.detail) this.sendEvent(new OutputEvent(`${loaded.detail}\n`, 'stderr'));
+      return this.fail(response, ERR.launch, loaded.problem);
+    }
     const { diagnostics } = loaded;
     for (const d of diagnostics) {
       this.sendEvent(new OutputEvent(`${formatLaunchDiagnostic(d, args.program)}\n`, d.severity === 'error' ? 'stderr' : 'console'));
@@ -189,14 +135,14 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private async loadAssembly(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | { problem: string }> {
+  private async loadAssembly(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | LaunchProblem> {
     const file = await this.files.readText(args.program);
     if ('missing' in file) return { problem: `program: file not found: ${args.program}` };
     if ('error' in file) return { problem: `program: cannot read ${args.program}: ${file.error}` };
     return { diagnostics: this.runtime.load(file.text, { section: args.section, mem: args.mem, budget: args.budget, dialect: args.dialect }) };
   }
 
-  private async loadLinux(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | { problem: string }> {
+  private async loadLinux(args: ILaunchRequestArguments): Promise<{ diagnostics: Diagnostic[] } | LaunchProblem> {
     const loaded = await loadLinuxProgram(this.files, args);
     if ('problem' in loaded) return loaded;
     this.runtime.loadTarget(loaded.target);

@@ -1,66 +1,97 @@
 // The launch of a Linux program (`program` is a `.o`, or a `.c` compiled with
-// the language server's clang settings): reads the object, the pcap and the
-// ctx JSON through the file accessor and hands the bytes to the runtime's
-// pure loader. Every problem names its launch attribute. Must not import vscode.
+// the language server's clang settings or the `clang`/`includePaths`/`cflags`
+// attributes): reads the object and the input files (`packetFile`, `pcap`,
+// `ctx`, `maps`; the last two may also be given inline as objects) through the
+// file accessor and hands the bytes to the runtime's pure loader. Every
+// problem names its launch attribute. Must not import vscode.
 
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { compileCFile } from '../../../src-vm/cli/clang';
+import { compileCFileAsync, parseClangMessages, type CompileOptions } from '../../../src-vm/cli/clang';
 import { loadLinuxTarget, objectNameFromPath, type DebugTarget, type Diagnostic, type LinuxLaunch } from '../../../src-vm/index';
+import { DEFAULT_SETTINGS } from '../../../server/src/settings';
 import type { FileAccessor } from './fileAccessor';
+import { isCProgram, isLinuxProgram, type ILaunchRequestArguments } from './launchArguments';
 
-/** The launch attributes of a Linux program (a subset of ILaunchRequestArguments). */
-export interface LinuxLaunchArguments {
-  program: string;
-  programName?: string;
-  section?: string;
-  packet?: string;
-  pcap?: string;
-  packetIndex?: number;
-  ctx?: string;
-  budget?: number;
-}
+export { isLinuxProgram };
 
-/** Whether `program` names an object or C file (anything else is assembly). */
-export function isLinuxProgram(program: string): boolean {
-  return /\.(o|c)$/i.test(program);
-}
+/** The launch attributes of a Linux program. */
+export type LinuxLaunchArguments = Pick<ILaunchRequestArguments, 'program'> & Partial<Pick<ILaunchRequestArguments,
+  'programName' | 'section' | 'programType' | 'packet' | 'packetFile' | 'pcap' | 'packetIndex' | 'ctx' | 'maps'
+  | 'pid' | 'tgid' | 'uid' | 'gid' | 'comm' | 'ktimeNs' | 'budget' | 'clang' | 'includePaths' | 'cflags'>>;
 
-type Loaded = { target: DebugTarget | undefined; diagnostics: Diagnostic[] } | { problem: string };
+/** A launch that cannot go on: `problem` names the attribute; `detail` is more to show first (clang's messages). */
+export type LaunchProblem = { problem: string; detail?: string };
+type Loaded = { target: DebugTarget | undefined; diagnostics: Diagnostic[] } | LaunchProblem;
 
-async function readBytes(files: FileAccessor, attribute: string, path: string): Promise<Uint8Array | string> {
+async function readBytes(files: FileAccessor, attribute: string, path: string): Promise<Uint8Array | LaunchProblem> {
   const read = await files.readBytes(path);
-  if ('missing' in read) return `${attribute}: file not found: ${path}`;
-  if ('error' in read) return `${attribute}: cannot read ${path}: ${read.error}`;
+  if ('missing' in read) return { problem: `${attribute}: file not found: ${path}` };
+  if ('error' in read) return { problem: `${attribute}: cannot read ${path}: ${read.error}` };
   return read.bytes;
 }
 
-async function objectBytes(files: FileAccessor, program: string): Promise<Uint8Array | string> {
-  const read = await readBytes(files, 'program', program);
-  if (typeof read === 'string' || !program.toLowerCase().endsWith('.c')) return read;
-  const compiled = compileCFile(program);
-  return 'error' in compiled ? `program: ${program}: ${compiled.error}` : compiled.bytes;
+/** A JSON attribute's text: the file a string names, or the inline object. */
+async function jsonText(files: FileAccessor, attribute: string, value: string | Record<string, unknown>): Promise<string | LaunchProblem> {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const read = await files.readText(value);
+  if ('missing' in read) return { problem: `${attribute}: file not found: ${value}` };
+  if ('error' in read) return { problem: `${attribute}: cannot read ${value}: ${read.error}` };
+  return read.text;
 }
 
-/** Reads every input, then loads; the first unreadable file ends the launch with `problem`. */
+/** The compile options: the attributes, else the language server's defaults (the editor fills in the user's settings). */
+export function compileOptionsOf(args: LinuxLaunchArguments): CompileOptions {
+  const c = DEFAULT_SETTINGS.c;
+  return { clangPath: args.clang ?? c.clangPath, includePaths: args.includePaths ?? c.includePaths, extraArgs: args.cflags ?? c.extraArgs };
+}
+
+/** Why clang produced no object, naming the attribute: its first error at file:line:col, or the missing clang. */
+export function compileProblem(args: LinuxLaunchArguments, failed: { error: string; stderr?: string }): LaunchProblem {
+  if (failed.stderr === undefined) return { problem: `${args.clang ? 'clang' : 'program'}: cannot compile ${args.program}: ${failed.error}` };
+  const first = parseClangMessages(failed.stderr).find((m) => m.severity === 'error');
+  const where = first ? `${first.file}:${first.line}:${first.column}: error: ${first.message}` : failed.stderr.split('\n').find((l) => /error/.test(l))?.trim() ?? failed.error;
+  return { problem: `program: clang could not compile it: ${where}`, detail: failed.stderr.trim() };
+}
+
+async function objectBytes(files: FileAccessor, args: LinuxLaunchArguments): Promise<Uint8Array | LaunchProblem> {
+  const read = await readBytes(files, 'program', args.program);
+  if (!(read instanceof Uint8Array) || !isCProgram(args.program)) return read;
+  const compiled = await compileCFileAsync(args.program, compileOptionsOf(args));
+  return 'error' in compiled ? compileProblem(args, compiled) : compiled.bytes;
+}
+
+/** Reads every input file into `launch`; the first unreadable one is the problem. */
+async function readInputs(files: FileAccessor, args: LinuxLaunchArguments, launch: LinuxLaunch): Promise<LaunchProblem | undefined> {
+  for (const attribute of ['packetFile', 'pcap'] as const) {
+    const path = args[attribute];
+    if (path === undefined) continue;
+    const bytes = await readBytes(files, attribute, path);
+    if (!(bytes instanceof Uint8Array)) return bytes;
+    launch[attribute] = bytes;
+  }
+  for (const attribute of ['ctx', 'maps'] as const) {
+    const value = args[attribute];
+    if (value === undefined) continue;
+    const text = await jsonText(files, attribute, value);
+    if (typeof text !== 'string') return text;
+    launch[attribute] = text;
+  }
+  return undefined;
+}
+
+/** Reads every input, then loads; the first unreadable file or failed compile ends the launch with `problem`. */
 export async function loadLinuxProgram(files: FileAccessor, args: LinuxLaunchArguments): Promise<Loaded> {
-  const object = await objectBytes(files, args.program);
-  if (typeof object === 'string') return { problem: object };
+  const object = await objectBytes(files, args);
+  if (!(object instanceof Uint8Array)) return object;
   const launch: LinuxLaunch = {
     object, objectName: objectNameFromPath(basename(args.program)),
-    programName: args.programName, section: args.section, packet: args.packet, packetIndex: args.packetIndex, budget: args.budget,
+    programName: args.programName, section: args.section, programType: args.programType,
+    packet: args.packet, packetIndex: args.packetIndex, budget: args.budget,
+    process: { pid: args.pid, tgid: args.tgid, uid: args.uid, gid: args.gid, comm: args.comm }, ktimeNs: args.ktimeNs,
     resolveSource: (name) => (isAbsolute(name) ? name : resolve(dirname(args.program), name)),
   };
-  if (args.pcap !== undefined) {
-    const pcap = await readBytes(files, 'pcap', args.pcap);
-    if (typeof pcap === 'string') return { problem: pcap };
-    launch.pcap = pcap;
-  }
-  if (args.ctx !== undefined) {
-    const ctx = await files.readText(args.ctx);
-    if ('missing' in ctx) return { problem: `ctx: file not found: ${args.ctx}` };
-    if ('error' in ctx) return { problem: `ctx: cannot read ${args.ctx}: ${ctx.error}` };
-    launch.ctx = ctx.text;
-  }
+  const unreadable = await readInputs(files, args, launch);
+  if (unreadable) return unreadable;
   const loaded = loadLinuxTarget(launch);
   return { target: loaded.value, diagnostics: loaded.diagnostics };
 }
