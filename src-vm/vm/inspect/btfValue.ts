@@ -1,10 +1,11 @@
 // Bytes decoded by their BTF type for the Variables pane: integers (bool and
 // char shown as such), enums by name, pointers, floats, char arrays as
-// strings, arrays and structs/unions (bitfields included) as nested rows with
-// a one-line summary (`{hits=1, colour=GREEN, …}`). Where the bytes live is
-// the caller's business: it passes `edit`, which turns an offset in the value
-// and a format into an EditTarget, so the same decoding serves map values and
-// global variables. Pure; reads a parsed Btf.
+// strings (unsigned char arrays as hex bytes), arrays and structs/unions
+// (bitfields included) as nested rows with a one-line summary (`{hits=1,
+// colour=GREEN, …}`). Where the bytes live is the caller's business: it
+// passes `edit`, which turns an offset in the value and a format into an
+// EditTarget, so the same decoding serves map values and global variables.
+// Pure; reads a parsed Btf.
 
 import type { Btf, BtfComposite, BtfType } from '../../elf/btf';
 import { btfTypeName, memberBitfieldSize } from '../../elf/btfPrint';
@@ -32,6 +33,8 @@ function littleEndian(bytes: Uint8Array): bigint {
 }
 
 const isCharType = (t: BtfType | undefined): boolean => t?.kind === 'INT' && t.size === 1 && ((t.encoding & 2) !== 0 || /char/.test(t.name));
+/** Arrays of these read as text: `char` itself (not `unsigned char`, which usually holds bytes). */
+const isTextType = (t: BtfType | undefined): boolean => t?.kind === 'INT' && t.size === 1 && ((t.encoding & 2) !== 0 || t.name === 'char' || t.name === 'signed char');
 
 function charText(code: number): string {
   return code >= 0x20 && code < 0x7f ? `'${String.fromCharCode(code)}'` : `'\\x${code.toString(16).padStart(2, '0')}'`;
@@ -108,7 +111,9 @@ class Decoder {
     const shown = Math.min(t.nelems, MAX_CHILDREN);
     const children = Array.from({ length: shown }, (_, i) => this.node(`[${i}]`, t.type, at + i * elemSize, depth + 1));
     const edit = size > 0 ? this.c.edit?.(at, { size, notation: 'bytes' }) : undefined;
-    const value = isCharType(btf.resolveModifiers(t.type)) ? stringText(this.bytes.subarray(at, at + size)) : summary(children, '[', ']', false);
+    const elem = btf.resolveModifiers(t.type);
+    const own = this.bytes.subarray(at, at + size);
+    const value = isTextType(elem) ? stringText(own) : elem?.kind === 'INT' && elem.size === 1 ? formatBytes(own) : summary(children, '[', ']', false);
     return { name, value, type: btfTypeName(btf, typeId), children: capped(children, t.nelems), ...(edit ? { edit } : { readOnly: this.c.readOnly }) };
   }
 

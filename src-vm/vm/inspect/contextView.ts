@@ -12,7 +12,7 @@ import { SKB } from '../linux/contexts/skb';
 import { PT_REGS } from '../linux/contexts/tracing';
 import type { ProgramContext } from '../linux/runState';
 import { formatValue, registerView } from '../runtimeInspect';
-import { ETH_P } from './packetHeaders';
+import { ETH_P, ipv6Text } from './packetHeaders';
 import { infoNode, type VarNode } from './varNode';
 
 type Show = 'u32' | 'u64' | 'ptr' | 'be16' | 'ipv4' | 'ipv6' | 'u8';
@@ -56,8 +56,7 @@ function load(region: Region, offset: number, size: number): bigint | string {
 
 function ipText(words: bigint[]): string {
   const bytes = words.flatMap((w) => [0, 1, 2, 3].map((i) => Number((w >> BigInt(8 * i)) & 0xffn)));
-  if (bytes.length === 4) return bytes.join('.');
-  return Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16)).join(':');
+  return bytes.length === 4 ? bytes.join('.') : ipv6Text(Uint8Array.from(bytes));
 }
 
 function fieldValue(vm: Vm, f: CtxField, value: bigint): string {

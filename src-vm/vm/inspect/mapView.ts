@@ -9,7 +9,7 @@
 import type { Btf } from '../../elf/btf';
 import { btfTypeName } from '../../elf/btfPrint';
 import type { MapDef } from '../../elf/loadedObject';
-import { keyOfIndex, type BpfMap } from '../maps';
+import { ENOENT, errnoName, keyOfIndex, type BpfMap } from '../maps';
 import { formatBytes } from '../runtimeInspect';
 import { btfValueNode, type EditAt } from './btfValue';
 import { capped, infoNode, MAX_CHILDREN, type ValueFormat, type VarNode } from './varNode';
@@ -30,7 +30,7 @@ const ARRAYS = new Set(['array', 'percpu_array']);
 export function mapKeys(map: BpfMap, max = MAX_CHILDREN): { keys: Uint8Array[]; total: number } | undefined {
   if (ARRAYS.has(map.type)) return { keys: Array.from({ length: Math.min(max, map.maxEntries) }, (_, i) => keyOfIndex(i)), total: map.maxEntries };
   const first = map.getNextKey(null);
-  if (first.err !== 0 && first.err !== -2) return undefined;
+  if (first.err !== 0 && first.err !== -ENOENT) return undefined;
   const keys: Uint8Array[] = [];
   let total = 0;
   for (let next = first; next.err === 0 && next.key && total <= map.maxEntries; next = map.getNextKey(next.key)) {
@@ -60,7 +60,8 @@ function valueNode(name: string, def: MapDef, map: BpfMap, btf: Btf | undefined,
 function entryNode(def: MapDef, map: BpfMap, btf: Btf | undefined, key: Uint8Array): VarNode {
   const name = keyName(map, def, btf, key);
   const got = map.sysLookup(key);
-  if (got.err !== 0 || !got.value) return { name, value: `lookup fails (${got.err})` };
+  if (got.err === -ENOENT) return { name, value: '(empty slot)', readOnly: 'the slot holds nothing to change' };
+  if (got.err !== 0 || !got.value) return { name, value: `not readable from user space (lookup fails with ${errnoName(got.err)})`, readOnly: 'the kernel does not hand this value to user space' };
   const perCpu = map.sysValueSize > map.valueSize;
   if (!perCpu) return valueNode(name, def, map, btf, key, 0, got.value.subarray(0, map.valueSize));
   const stride = map.sysValueSize / map.nCpus;

@@ -43,6 +43,12 @@ const MAX_VLAN_TAGS = 4;
 const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
 const named = (v: number, digits: number, names: Readonly<Record<number, string>>): string => `${hex(v, digits)}${names[v] ? ` (${names[v]})` : ''}`;
 
+/** An IPv6 address in its short form (`fe80::1`): the first run of zero words becomes `::`. */
+export function ipv6Text(bytes: Uint8Array): string {
+  const words = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16));
+  return words.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
 /** Reads fields of one header at `base`. */
 class Reader {
   readonly fields: HeaderField[] = [];
@@ -81,8 +87,7 @@ class Reader {
   }
 
   ipv6(name: string, at: number): string {
-    const words = Array.from({ length: 8 }, (_, i) => this.uint(at + 2 * i, 2).toString(16));
-    const text = words.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+    const text = ipv6Text(this.b.subarray(this.base + at, this.base + at + 16));
     this.add(name, at, 16, 'ipv6', text);
     return text;
   }
@@ -90,7 +95,7 @@ class Reader {
 
 type Next = { layer: 'l3'; proto: number } | { layer: 'l4'; proto: number } | undefined;
 
-interface Step { header: Header; next: Next }
+interface Step { header: Header; next: Next; stopped?: string }
 
 function ethernet(b: Uint8Array, at: number): Step {
   const r = new Reader(b, at, 'eth');
@@ -107,7 +112,7 @@ function vlan(b: Uint8Array, at: number): Step {
   return { header: { name: 'vlan', offset: at, summary: `vid ${tci & 0xfff}, ${ETH_P[proto] ?? hex(proto, 4)}`, fields: r.fields }, next: { layer: 'l3', proto } };
 }
 
-function ipv4(b: Uint8Array, at: number): Step | string {
+function ipv4(b: Uint8Array, at: number): Step {
   const r = new Reader(b, at, 'ip');
   const ihl = b[at] & 0xf;
   r.bits('version', 0, 1, String(b[at] >> 4));
@@ -122,7 +127,7 @@ function ipv4(b: Uint8Array, at: number): Step | string {
   const src = r.ipv4('saddr', 12);
   const dst = r.ipv4('daddr', 16);
   const header = { name: 'ip', offset: at, summary: `${src} → ${dst}, ${IPPROTO[proto] ?? `protocol ${proto}`}`, fields: r.fields };
-  if (ihl < 5) return `ip: ihl ${ihl} is below the minimum of 5`;
+  if (ihl < 5) return { header, next: undefined, stopped: `ip: ihl ${ihl} is below the minimum of 5` };
   const fragment = (frag & 0x1fff) !== 0;
   return { header, next: fragment ? undefined : { layer: 'l4', proto } };
 }
@@ -180,7 +185,7 @@ function icmp(b: Uint8Array, at: number, v6: boolean): Step {
   return { header: { name, offset: at, summary: types[type] ?? `type ${type}`, fields: r.fields }, next: undefined };
 }
 
-interface Layer { name: string; size: number; decode: (b: Uint8Array, at: number) => Step | string }
+interface Layer { name: string; size: number; decode: (b: Uint8Array, at: number) => Step }
 
 function layerOf(next: NonNullable<Next>): Layer | undefined {
   if (next.layer === 'l3') {
@@ -208,8 +213,8 @@ export function decodeHeaders(bytes: Uint8Array, l3?: number): DecodedHeaders {
   while (layer) {
     if (bytes.length - at < layer.size) return { headers, stopped: `${layer.name}: ${layer.size}-byte header, ${bytes.length - at} byte${bytes.length - at === 1 ? '' : 's'} left` };
     const step = layer.decode(bytes, at);
-    if (typeof step === 'string') return { headers, stopped: step };
     headers.push(step.header);
+    if (step.stopped) return { headers, stopped: step.stopped };
     if (step.header.name === 'vlan' && ++vlans > MAX_VLAN_TAGS) return { headers, stopped: `more than ${MAX_VLAN_TAGS} VLAN tags` };
     at += step.header.name === 'ip' ? (bytes[at] & 0xf) * 4 : layer.size;
     layer = step.next && layerOf(step.next);
