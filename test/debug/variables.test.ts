@@ -136,6 +136,33 @@ test('xdp_firewall: Maps shows the entries decoded with BTF after the program wr
   }
 });
 
+test('xdp_firewall: a packet edit reaches the program — a blocked source rewritten in the Packet scope passes', async (t) => {
+  if (!CLANG) return t.skip('clang is not installed (apt-get install clang-19)');
+  const dap = await startAdapter();
+  try {
+    // Line 60 is the first bounds check: nothing of the packet has been read yet. 10.9.9.9 is blocked by the ctx file.
+    const launched = await launch(dap, { program: FIREWALL, pcap: FIREWALL_PCAP, packetIndex: 3, ctx: FIREWALL_CTX }, [60]);
+    assert.equal(launched.success, true, launched.message);
+    const frame = await stoppedAt(dap, 'breakpoint');
+    const ip = row((await scope(dap, frame.id, 'Packet')).vars, 'ip');
+    const saddr = await setVariable(dap, ip.variablesReference, 'ip.saddr', '192.168.1.10');
+    assert.equal(saddr.success, true, saddr.message);
+    assert.equal(saddr.body.value, '192.168.1.10');
+    await dap.waitForEvent('invalidated');
+    const bytes = await children(dap, row((await scope(dap, frame.id, 'Packet')).vars, 'bytes').variablesReference);
+    // Behind Ethernet and the VLAN tag the source address is bytes 30..33: c0 a8 | 01 0a.
+    assert.match(row(bytes, '0x0010').value, / c0 a8$/);
+    assert.match(row(bytes, '0x0020').value, /^01 0a c0 a8 01 01 /);
+    const ihl = await setVariable(dap, ip.variablesReference, 'ip.ihl', '5');
+    assert.equal(ihl.success, false);
+    assert.match(ihl.message ?? '', /ip\.ihl cannot be changed: ip\.ihl is part of a byte: change that byte in the hex rows/);
+    assert.equal(await exitCode(dap), 2);
+    assert.match(dap.output(), /XDP_PASS/);
+  } finally {
+    dap.kill();
+  }
+});
+
 test('an object with globals: Globals decoded per variable, a map entry the program wrote, a global edited to change the return', async () => {
   const dap = await startAdapter();
   try {
@@ -178,9 +205,13 @@ test('assembly: Registers, Stack and Memory; a register edit changes the exit co
     assert.deepEqual((await scopesOf(dap, frame.id)).map((s) => s.name), ['Registers', 'Stack', 'Memory']);
     const memory = (await scope(dap, frame.id, 'Memory')).vars;
     assert.deepEqual(memory.map((v) => [v.name, v.value]), [['length', '4 bytes'], ['0x0000', 'de ad be ef']]);
+    assert.deepEqual(row(memory, 'length').presentationHint, { kind: 'virtual', attributes: ['readOnly'] });
+    assert.match(row(memory, '0x0000').memoryReference ?? '', /^0x[0-9a-f]+$/);
 
     const { ref, vars } = await scope(dap, frame.id, 'Registers');
     assert.equal(row(vars, 'r6').value, '0xd (13)   verifier: 13');
+    assert.deepEqual([row(vars, 'r10').evaluateName, row(vars, 'r10').presentationHint], ['r10', { attributes: ['readOnly'] }]);
+    assert.equal(row(vars, 'r6').presentationHint, undefined, 'r6 can be changed');
     const refusals: [string, string, RegExp][] = [
       ['r6', 'twelve', /^r6: 'twelve' is not a number or hex bytes: give a number \(42, -1, 0x2a\) or 8 hex bytes/],
       ['r6', '0x10000000000000000', /does not fit in 8 bytes/],

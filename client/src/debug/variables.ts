@@ -39,7 +39,7 @@ function dapVariable(node: VarNode, handles: Handles<VariableScope>): DebugProto
   };
   if (node.type !== undefined) v.type = node.type;
   if (node.address !== undefined) v.memoryReference = `0x${node.address.toString(16)}`;
-  if (node.edit?.kind === 'register') v.evaluateName = node.name;
+  if (node.evaluateName !== undefined) v.evaluateName = node.evaluateName;
   if (node.info) v.presentationHint = { kind: 'virtual', attributes: ['readOnly'] };
   else if (!node.edit) v.presentationHint = { attributes: ['readOnly'] };
   return v;

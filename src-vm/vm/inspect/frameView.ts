@@ -30,7 +30,7 @@ export function registerNodes(vm: Vm, depth: number, at: FrameStates | undefined
   const state = at && slotState(at.states, at.slot);
   const rows = registersAt(vm, depth).map((r): VarNode => {
     const reg = Number(r.name.slice(1));
-    const node: VarNode = { name: r.name, value: annotated(r.text, state && registerNote(state, reg)), type: r.type };
+    const node: VarNode = { name: r.name, value: annotated(r.text, state && registerNote(state, reg)), type: r.type, evaluateName: r.name };
     if (r.pointsTo) node.address = r.value;
     if (reg === FRAME_POINTER) node.readOnly = 'r10 is the frame pointer: it is read-only';
     else node.edit = { kind: 'register', depth, reg };

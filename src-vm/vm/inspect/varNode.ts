@@ -39,6 +39,8 @@ export interface VarNode {
   readOnly?: string;
   /** A row that explains the others (verifier paths, truncation) rather than holding a value. */
   info?: boolean;
+  /** An expression the debugger's evaluate understands for this row (`r3`). */
+  evaluateName?: string;
 }
 
 /** The answer to an edit: the value's new text, or why it was refused. */
