@@ -1,12 +1,14 @@
 // Extension entry point: activate builds the Ctx, registers the command
 // table, starts the language server and puts up the verdict status bar, the
-// verifier log and disassembly documents and the walkthrough's signals;
+// verifier log and disassembly documents, the walkthrough's signals and the
+// debugger (configuration provider and inline adapter);
 // deactivate stops it. Wiring only — lifecycle is in ctx.ts, settings in
 // config.ts, commands in commands.ts, each view in its own module.
 
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { activateDebug } from './debug/activateDebug';
 import { DisassemblyView } from './disassembleView';
 import { VerdictStatusBar } from './statusBar';
 import { VerifierLogView } from './verifierLogView';
@@ -29,6 +31,7 @@ export function activate(extCtx: vscode.ExtensionContext): void {
   ctx.pushCleanup(new VerifierLogView(ctx).register());
   ctx.pushCleanup(new DisassemblyView().register());
   ctx.pushCleanup(new VerdictStatusBar(ctx));
+  for (const d of activateDebug()) ctx.pushCleanup(d);
 }
 
 export async function deactivate(): Promise<void> {

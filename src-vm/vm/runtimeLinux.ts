@@ -53,14 +53,24 @@ function pickProgram(machine: LinuxMachine, launch: LinuxLaunch): WithDiagnostic
   return first ? { value: first, diagnostics: [] } : { value: undefined, diagnostics: [problem('program', 'the object has no programs to run')] };
 }
 
-/** The program as it runs: with `programType` in place of its section's type; a warning when it has neither. */
-function typedProgram(program: LoadedProgram, programType: LoadedProgram['type']): WithDiagnostics<LoadedProgram> {
-  if (programType !== undefined) return { value: programType === program.type ? program : { ...program, type: programType }, diagnostics: [] };
-  if (program.type !== undefined) return { value: program, diagnostics: [] };
-  return {
-    value: program,
-    diagnostics: [{ severity: 'warning', code: 'launch/programType', message: `programType: section '${program.section}' names no program type, so ${program.name} runs without a context (r1 = 0); set programType (e.g. "xdp") to run it as one` }],
-  };
+/** The program as it runs: with `programType`, when given, in place of its section's type. */
+function typedProgram(program: LoadedProgram, programType: LoadedProgram['type']): LoadedProgram {
+  return programType === undefined || programType === program.type ? program : { ...program, type: programType };
+}
+
+/**
+ * The loader's messages as launch problems: its errors are about `program`,
+ * except a section libbpf gives no type, which `programType` settles (as
+ * bpftool's `type` argument does).
+ */
+function loaderDiagnostics(diagnostics: readonly Diagnostic[], programType: string | undefined): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (d.severity !== 'error') return d;
+    if (d.code !== 'loader/unknown-section') return { ...d, message: `program: ${d.message}` };
+    return programType === undefined
+      ? { ...d, message: `program: ${d.message}; set programType to run it as a given type` }
+      : { ...d, severity: 'warning', message: `program: ${d.message}; it runs as programType ${programType}` };
+  });
 }
 
 function recordText(r: OutputRecord): string {
@@ -77,7 +87,7 @@ function packetAttribute(launch: LinuxLaunch): string {
 /** Loads the object and begins the run; `value` is undefined when any error was found. */
 export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarget | undefined> {
   const loaded = loadObject(launch.object, { name: launch.objectName });
-  const diagnostics: Diagnostic[] = loaded.diagnostics.map((d) => (d.severity === 'error' ? { ...d, message: `program: ${d.message}` } : d));
+  const diagnostics = loaderDiagnostics(loaded.diagnostics, launch.programType);
   const programType = launchProgramType(launch.programType);
   const config = launchConfig(launch);
   const packet = launchPacket(launch);
@@ -95,9 +105,7 @@ export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarge
   const picked = pickProgram(machine.value, launch);
   diagnostics.push(...picked.diagnostics);
   if (!picked.value || hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  const typed = typedProgram(picked.value, programType.value);
-  diagnostics.push(...typed.diagnostics);
-  const program = typed.value;
+  const program = typedProgram(picked.value, programType.value);
   const { xdp, skb, tracing } = runConfig;
   const run = machine.value.begin(program, { packet: packet.value, xdp, skb, tracing, budget });
   if ('refused' in run) {

@@ -61,6 +61,11 @@ class Reader {
     return 'error' in parsed ? this.problem(path, parsed.error) : parsed.bytes;
   }
 
+  /** One problem per key of `obj` that is not in `keys` (`path.key: unknown key`). */
+  onlyKnown(obj: Record<string, Json>, path: string, keys: readonly string[]): void {
+    for (const k of Object.keys(obj)) if (!keys.includes(k)) this.problem(path ? `${path}.${k}` : k, `unknown key (known: ${keys.join(', ')})`);
+  }
+
   object(v: Json | undefined, path: string): Record<string, Json> | undefined {
     if (v === undefined) return undefined;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return this.problem(path, 'expected an object');
@@ -69,8 +74,12 @@ class Reader {
 }
 
 const SKB_FIELDS = ['mark', 'priority', 'ingress_ifindex', 'ifindex', 'wire_len', 'gso_segs', 'gso_size'] as const;
+const CTX_KEYS: readonly string[] = [...SKB_FIELDS, 'cb', 'tstamp', 'rx_queue_index', 'raw', 'sample_period', 'addr', 'regs', 'args'];
+const PROCESS_KEYS: readonly string[] = ['pid', 'tgid', 'uid', 'gid', 'comm', 'cgroupId', 'task'];
+const TIME_KEYS: readonly string[] = ['monotonicNs', 'suspendedNs', 'tickNs'];
 
 function readCtx(r: Reader, ctx: Record<string, Json>): Pick<RunConfig, 'xdp' | 'skb' | 'tracing'> {
+  r.onlyKnown(ctx, 'ctx', CTX_KEYS);
   const skb: SkbInput = {};
   for (const f of SKB_FIELDS) if (ctx[f] !== undefined) skb[f] = r.num(ctx[f], `ctx.${f}`);
   if (ctx.cb !== undefined) skb.cb = Array.isArray(ctx.cb) ? ctx.cb.map((v, i) => r.num(v, `ctx.cb[${i}]`) ?? 0) : r.problem('ctx.cb', 'expected an array of up to 5 numbers');
@@ -104,6 +113,7 @@ function readMaps(r: Reader, maps: Record<string, Json>): MapContents[] {
 }
 
 function readProcess(r: Reader, p: Record<string, Json>): Partial<SimProcess> {
+  r.onlyKnown(p, 'process', PROCESS_KEYS);
   const out: Partial<SimProcess> = {};
   for (const f of ['pid', 'tgid', 'uid', 'gid'] as const) if (p[f] !== undefined) out[f] = r.num(p[f], `process.${f}`);
   if (p.comm !== undefined) out.comm = typeof p.comm === 'string' ? p.comm : r.problem('process.comm', 'expected a string');
@@ -116,6 +126,7 @@ function readEnv(r: Reader, root: Record<string, Json>, base: SimProcess): Parti
   const env: Partial<SimEnv> = {};
   const time = r.object(root.time, 'time');
   if (time) {
+    r.onlyKnown(time, 'time', TIME_KEYS);
     if (time.monotonicNs !== undefined) env.monotonicNs = r.big(time.monotonicNs, 'time.monotonicNs');
     if (time.suspendedNs !== undefined) env.suspendedNs = r.big(time.suspendedNs, 'time.suspendedNs');
     if (time.tickNs !== undefined) env.tickNs = r.big(time.tickNs, 'time.tickNs');
@@ -152,8 +163,7 @@ export function parseRunConfig(text: string, baseProcess: SimProcess): WithDiagn
     return { value: { xdp: {}, tracing: {}, env: {}, maps: [] }, diagnostics: r.diagnostics };
   }
   const root = r.object(json, '(top level)') ?? {};
-  const known = new Set(['ctx', 'maps', 'process', 'time', 'cpu', 'seed', 'funcIp', 'stackId', 'probeMemory']);
-  for (const k of Object.keys(root)) if (!known.has(k)) r.problem(k, `unknown key (known: ${[...known].join(', ')})`);
+  r.onlyKnown(root, '', ['ctx', 'maps', 'process', 'time', 'cpu', 'seed', 'funcIp', 'stackId', 'probeMemory']);
   const ctx = readCtx(r, r.object(root.ctx, 'ctx') ?? {});
   const maps = readMaps(r, r.object(root.maps, 'maps') ?? {});
   return { value: { ...ctx, env: readEnv(r, root, baseProcess), maps }, diagnostics: r.diagnostics };

@@ -72,6 +72,8 @@ const CONFIG_ERRORS: { name: string; input: LaunchInput; errors: string[] }[] = 
   { name: 'ctx not JSON', input: { ctx: '{' }, errors: [/^ctx: \(file\): not JSON: /.source] },
   { name: 'ctx unknown key', input: { ctx: '{"bogus": 1}' }, errors: [/^ctx: bogus: unknown key \(known: ctx, maps, /.source] },
   { name: 'ctx bad field', input: { ctx: '{"ctx": {"mark": "x"}}' }, errors: [/^ctx: ctx\.mark: expected an integer/.source] },
+  { name: 'ctx unknown context field', input: { ctx: '{"ctx": {"ifindx": 1}}' }, errors: [/^ctx: ctx\.ifindx: unknown key \(known: mark, .*args\)$/.source] },
+  { name: 'ctx unknown process field', input: { ctx: '{"process": {"ppid": 1}}' }, errors: [/^ctx: process\.ppid: unknown key/.source] },
   { name: 'maps not JSON', input: { maps: '[' }, errors: [/^maps: not JSON: /.source] },
   { name: 'maps not an object', input: { maps: '[1]' }, errors: ['^maps: expected an object$'] },
   { name: 'maps bad value', input: { maps: '{"m": [{"key": "00", "value": "zz"}]}' }, errors: [/^maps\.m\[0\]\.value: not a hex byte string/.source] },
