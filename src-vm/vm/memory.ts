@@ -41,6 +41,8 @@ export interface Region {
   fields?: FieldAccess;
   /** Set for map handles (`lddw rX, map`): the index of the map in the run's map list. */
   mapIndex?: number;
+  /** Set for packets: where the data starts in `bytes` (after the headroom; it moves with adjust_head). Fault messages count from there. */
+  dataStart?: () => number;
 }
 
 export interface MemoryAccess {
@@ -114,7 +116,8 @@ export class Memory {
     if (access.write && !region.writable && offset + access.size <= region.size) {
       return `${kind} of ${access.size} bytes at ${addr}: ${region.name} is read-only`;
     }
-    return `${kind} of ${access.size} bytes at ${addr}: offset ${offset} is outside ${region.name} (${region.size} bytes)`;
+    const start = region.dataStart?.() ?? 0;
+    return `${kind} of ${access.size} bytes at ${addr}: offset ${offset - start} is outside ${region.name} (${region.size - start} bytes)`;
   }
 }
 

@@ -20,6 +20,7 @@ export class PacketBuffer {
     this.buf = new Uint8Array(capacity);
     this.buf.set(data.subarray(0, capacity - headroom), headroom);
     this.region = memory.add('packet', 'packet', this.buf, true);
+    this.region.dataStart = () => this.start;
     this.meta = this.start = headroom;
     this.endOffset = headroom + Math.min(data.length, capacity - headroom);
     this.region.size = this.endOffset;
