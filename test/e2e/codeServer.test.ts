@@ -1,7 +1,8 @@
 // The end-to-end suite in code-server + headless Chromium (`npm run test:e2e`):
 // packages the .vsix, then runs every scenario of driver/scenarios.ts against a
 // fresh code-server each, writing docs/screenshots/<scenario>.png. Skips, saying
-// why, only when Chromium or code-server is not installed (npm run setup does it).
+// why, only when Chromium or code-server is not installed (npm run setup does it),
+// or a scenario's own needs are missing (deploy: sshd, a kernel that loads BPF).
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,11 @@ for (const scenario of SCENARIOS) {
   test(`e2e in code-server: ${scenario.name}`, { timeout: 240_000 }, async (t) => {
     if (missing.length > 0) {
       t.skip(`the e2e tools are not installed: ${missing.join('; ')}`);
+      return;
+    }
+    const unavailable = scenario.unavailable?.();
+    if (unavailable) {
+      t.skip(`${scenario.name} cannot run here: ${unavailable}`);
       return;
     }
     const outcome = await runScenario(scenario, vsix?.path);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
 import { SCENARIOS, type Scenario } from './driver/scenarios';
+import type { Prepared } from './driver/prepare';
 import { fillWorkspace, REPO } from './driver/session';
 import { packageVsix } from './driver/vsix';
 
@@ -21,9 +22,11 @@ function installVsixInto(vscodePath: string, extensionsDir: string, vsix: string
 
 async function runOne(vscodePath: string, s: Scenario, vsix: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'ebpf-wb-e2e-electron-'));
+  let prepared: Prepared = {};
   try {
     const folder = join(root, 'workspace');
     fillWorkspace(folder, s.workspace);
+    prepared = s.prepare ? await s.prepare({ root, folder }) : {};
     const extensionsDir = join(root, 'extensions');
     mkdirSync(extensionsDir);
     let devPath = REPO;
@@ -38,15 +41,17 @@ async function runOne(vscodePath: string, s: Scenario, vsix: string): Promise<st
       vscodeExecutablePath: vscodePath,
       extensionDevelopmentPath: devPath,
       extensionTestsPath: HOST_MODULE,
-      extensionTestsEnv: { EBPF_WB_E2E_SCENARIO: s.host, EBPF_WB_E2E_RESULT: resultFile },
+      extensionTestsEnv: { ...prepared.env, EBPF_WB_E2E_SCENARIO: s.host, EBPF_WB_E2E_RESULT: resultFile },
       launchArgs: [folder, '--extensions-dir', extensionsDir, '--user-data-dir', join(root, 'user-data'), '--disable-workspace-trust'],
     });
     if (!existsSync(resultFile)) throw new Error('the in-host module wrote no result');
-    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { facts?: Record<string, unknown> };
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { ok: boolean; error?: string; facts?: Record<string, unknown> };
+    if (!result.ok) throw new Error(result.error ?? 'the in-host scenario failed');
     const ranFrom = String(result.facts?.extensionPath ?? '');
     if (s.extension === 'vsix' && !ranFrom.startsWith(extensionsDir)) throw new Error(`ran from ${ranFrom}, not the installed .vsix`);
     return JSON.stringify(result.facts ?? {});
   } finally {
+    await prepared.dispose?.();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -56,6 +61,8 @@ async function main(): Promise<void> {
   const vsix = packageVsix(REPO).path;
   let failed = 0;
   for (const s of SCENARIOS) {
+    const unavailable = s.unavailable?.();
+    if (unavailable) { console.log(`skip ${s.name}: ${unavailable}`); continue; }
     try {
       console.log(`ok   ${s.name}: ${await runOne(vscodePath, s, vsix)}`);
     } catch (err) {

@@ -1,10 +1,11 @@
 // The e2e scenarios as the driver runs them: which in-host check (by name, see
 // test/e2e/host/scenarios.ts), which workspace, whether the extension comes from
-// the repo or from the installed .vsix, and what to check and screenshot in the
-// browser afterwards. Debug-session and deploy scenarios are future rows here.
+// the repo or from the installed .vsix, what to prepare first (driver/prepare.ts),
+// and what to check and screenshot in the browser afterwards.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { hoverSquiggle, problemsRow, squiggleOnLine, statusBarItem, tokenColours, viewLine } from './ui';
+import { debugLaunchJson, deployUnavailable, loopbackTestBox, type PrepareContext, type Prepared } from './prepare';
+import { expandSideBarRow, hoverSquiggle, notification, outputChannelText, problemsRow, sideBarRow, squiggleOnLine, statusBarItem, tokenColours, viewLine } from './ui';
 
 export type HostFacts = Record<string, string | number | boolean>;
 
@@ -13,18 +14,24 @@ export interface UiContext {
   facts: HostFacts;
   /** The scratch extensions dir the .vsix was installed into (installed-vsix only). */
   extensionsDir: string;
+  /** code-server's scratch user-data dir (its logs hold the output channels' text). */
+  userDataDir: string;
 }
 
 export interface Scenario {
   name: string;
   /** Row of HOST_SCENARIOS the extension host runs. */
   host: string;
-  /** 'fixtures': a copy of test/e2e/workspace; 'empty': a folder with no eBPF file (nothing activates us early). */
-  workspace: 'fixtures' | 'empty';
+  /** 'fixtures': a copy of test/e2e/workspace; 'examples': a copy of examples/; 'empty': a folder with no eBPF file (nothing activates us early). */
+  workspace: 'fixtures' | 'examples' | 'empty';
   /** 'repo': the extension from this checkout (development path); 'vsix': installed from the packaged .vsix. */
   extension: 'repo' | 'vsix';
   /** Browser-side checks after the in-host check passed; a screenshot is taken after them when set. */
   ui?: (ctx: UiContext) => Promise<void>;
+  /** Runs before code-server starts: files in the workspace, environment, and what to undo afterwards. */
+  prepare?: (ctx: PrepareContext) => Promise<Prepared>;
+  /** Why the scenario cannot run on this machine (it is skipped), if it cannot. */
+  unavailable?: () => string | undefined;
 }
 
 async function cSquiggleUi({ page }: UiContext): Promise<void> {
@@ -68,6 +75,36 @@ async function walkthroughUi({ page, facts }: UiContext): Promise<void> {
   await page.locator('.getting-started-step[aria-checked="true"]', { hasText: 'Open an example' }).first().waitFor({ state: 'attached', timeout: 30_000 });
 }
 
+/** Stopped at the breakpoint: the debug toolbar, the frame's line marked, Run and Debug with the call stack and the registers. */
+async function debugUi({ page, facts }: UiContext): Promise<void> {
+  await page.locator('.debug-toolbar').first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The stop's column gets an inline marker, which splits the line's text: look for its start.
+  await viewLine(page, String(facts.breakpointText).split(' =')[0]).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor({ state: 'attached', timeout: 30_000 });
+  await page.locator('.part.sidebar', { hasText: 'Paused on breakpoint' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await sideBarRow(page, new RegExp(`xdp_firewall\\.bpf\\.c\\s*${String(facts.breakpointLine)}:`));
+  await sideBarRow(page, 'Registers');
+  await sideBarRow(page, 'r10');
+}
+
+/**
+ * The kernel's verdicts as users see them: both in the notifications, the kernel's statistics
+ * in the eBPF Remote output channel, and the firewall with its maps under the loopback host in
+ * the eBPF Remote view (expanded by a click, as a user would).
+ */
+async function deployUi({ page, facts, userDataDir }: UiContext): Promise<void> {
+  await notification(page, /loopback \(Linux [^)]+\): xdp_firewall accepted\./);
+  await notification(page, /loopback \(Linux [^)]+\): xdp_unchecked rejected\./);
+  const output = outputChannelText(userDataDir, 'eBPF Remote');
+  assert.match(output, /deploy \S+xdp_firewall\.bpf\.c to loopback \(.*\): loaded as xdp_firewall\n(?: {2}.*\n)*? {2}processed \d+ insns \(limit/, `eBPF Remote output:\n${output}`);
+  assert.match(output, /deploy \S+xdp_unchecked\.bpf\.c to loopback .*: rejected, nothing pinned/, `eBPF Remote output:\n${output}`);
+  const host = await sideBarRow(page, String(facts.host));
+  assert.match(host, /Linux \d/, `the host row: ${host}`);
+  await expandSideBarRow(page, String(facts.host));
+  await sideBarRow(page, 'xdp_firewall');
+  for (const map of String(facts.pinnedMaps).split(',')) await sideBarRow(page, map);
+}
+
 async function installedUi(ctx: UiContext): Promise<void> {
   const path = String(ctx.facts.extensionPath ?? '');
   assert.ok(path.startsWith(ctx.extensionsDir), `the extension ran from ${path}, not from the installed .vsix in ${ctx.extensionsDir}`);
@@ -82,4 +119,6 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'activation', host: 'activation', workspace: 'empty', extension: 'repo' },
   { name: 'verifier-log', host: 'verifier-log', workspace: 'fixtures', extension: 'repo', ui: verifierLogUi },
   { name: 'walkthrough', host: 'walkthrough', workspace: 'fixtures', extension: 'repo', ui: walkthroughUi },
+  { name: 'debug', host: 'debug', workspace: 'examples', extension: 'repo', ui: debugUi, prepare: debugLaunchJson },
+  { name: 'deploy', host: 'deploy', workspace: 'examples', extension: 'repo', ui: deployUi, prepare: loopbackTestBox, unavailable: deployUnavailable },
 ];

@@ -1,6 +1,9 @@
 // What the browser sees in each scenario: squiggles on the right line, the hover
-// widget with the verifier's register state, token colours from our grammar.
+// widget with the verifier's register state, token colours from our grammar,
+// rows of the side bar's views, notifications.
 // Selectors are VS Code internals, pinned with code-server 4.139.1.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 const UI_TIMEOUT_MS = 30_000;
@@ -74,4 +77,40 @@ export async function statusBarItem(page: Page, text: string): Promise<string> {
 export async function problemsRow(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
+
+/** Waits for a row of a side bar view (tree or list: Run and Debug, eBPF Remote) containing `text`; returns the row's text. */
+export async function sideBarRow(page: Page, text: string | RegExp): Promise<string> {
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return row.innerText();
+}
+
+/** Clicks the side bar row containing `text` when it is collapsed, and waits until it is expanded. */
+export async function expandSideBarRow(page: Page, text: string): Promise<void> {
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]', { hasText: text }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
+
+/** Waits for a notification matching `text`, as a toast or in the notification center; returns its text. */
+export async function notification(page: Page, text: RegExp): Promise<string> {
+  const item = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return item.innerText();
+}
+
+/** The text of output channel `name`, from the file code-server keeps it in under the user-data logs. */
+export function outputChannelText(userDataDir: string, name: string): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name.endsWith(`-${name}.log`) || entry.name === `${name}.log`) found.push(join(dir, entry.name));
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  if (found.length !== 1) throw new Error(`expected one log file of the "${name}" output channel under ${userDataDir}/logs, found ${found.length}: ${found.join(', ')}`);
+  return readFileSync(found[0], 'utf8');
 }

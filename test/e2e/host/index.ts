@@ -4,8 +4,10 @@
 // and writes its facts, or its failure, as JSON to EBPF_WB_E2E_RESULT; then it
 // keeps the host (and so our squiggles) alive until the browser driver has looked
 // and written EBPF_WB_E2E_RELEASE: VS Code ends the extension host when run() returns.
+// A scenario with a finishing step (HOST_FINISHES) runs it after the release and
+// writes the result again, its facts added.
 import { existsSync, writeFileSync } from 'node:fs';
-import { HOST_SCENARIOS } from './scenarios';
+import { HOST_FINISHES, HOST_SCENARIOS } from './scenarios';
 
 export interface HostResult {
   scenario: string;
@@ -42,13 +44,27 @@ export async function run(): Promise<void> {
     report({ scenario, ok: false, error, ms: 0 });
     throw new Error(error);
   }
+  let facts: HostResult['facts'];
   try {
-    const facts = await check();
+    facts = await check();
     report({ scenario, ok: true, facts, ms: Date.now() - start });
   } catch (err) {
-    const error = err instanceof Error ? err.stack ?? err.message : String(err);
-    report({ scenario, ok: false, error, ms: Date.now() - start });
+    report({ scenario, ok: false, error: errorText(err), ms: Date.now() - start });
     throw err;
   }
   await waitForRelease();
+  const finish = HOST_FINISHES[scenario];
+  if (!finish) return;
+  const finishing = Date.now();
+  try {
+    const more = await finish();
+    report({ scenario, ok: true, facts: { ...facts, ...more, finishMs: Date.now() - finishing }, ms: Date.now() - start });
+  } catch (err) {
+    report({ scenario, ok: false, facts, error: `after the screenshot: ${errorText(err)}`, ms: Date.now() - start });
+    throw err;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.stack ?? err.message : String(err);
 }

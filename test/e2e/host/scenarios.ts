@@ -1,9 +1,11 @@
 // The in-host halves of the e2e scenarios: each opens a workspace file in the
 // real extension host, checks what our extension shows through the `vscode`
 // API, and returns facts the browser driver needs (lines to find on screen).
-// Later scenarios (debug session, deploy) are added as rows of HOST_SCENARIOS.
+// The debug and deploy scenarios live in debugSession.ts and deploy.ts.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { debugSession, finishDebugSession } from './debugSession';
+import { deployScenario } from './deploy';
 import { hoverText, lineOf, openWorkspaceFile, ourErrors, waitFor, waitForError } from './wait';
 
 export const EXTENSION_ID = 'ebpf-workbench.ebpf-workbench';
@@ -128,5 +130,11 @@ export const HOST_SCENARIOS: Readonly<Record<string, HostScenario>> = {
   activation,
   'verifier-log': verifierLog,
   walkthrough,
-  // 'debug-session' and 'deploy' join here once the debugger and remote views land (issue 9).
+  debug: debugSession,
+  deploy: deployScenario,
+};
+
+/** Checks a scenario makes after the driver's screenshot, while the host still runs (by scenario name). */
+export const HOST_FINISHES: Readonly<Record<string, HostScenario>> = {
+  debug: finishDebugSession,
 };
