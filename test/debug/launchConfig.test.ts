@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { compileCFile, probeClang } from '../../src-vm/cli/clang';
 import { processScratchDir } from '../support/kernel';
+import { EbpfDebugSession } from '../../client/src/debug/ebpfDebugSession';
+import { nodeFileAccessor } from '../../client/src/debug/fileAccessor';
 import type { DapClient } from './dapClient';
 import { ensureAdapterBuilt, FIXTURES, launch, startAdapter } from './adapterSupport';
 
@@ -213,4 +215,41 @@ test('includePaths and cflags reach clang (the same flags as the language server
   } finally {
     dap.kill();
   }
+});
+
+/** The inline adapter as the extension host runs it: the session in this process, spoken to through handleMessage. */
+function inlineSession(): { request: (command: string, args: object) => Promise<DebugProtocol.Response>; events: DebugProtocol.Event[] } {
+  const session = new EbpfDebugSession(nodeFileAccessor);
+  const pending = new Map<number, (r: DebugProtocol.Response) => void>();
+  const events: DebugProtocol.Event[] = [];
+  session.onDidSendMessage((m) => {
+    const message = m as DebugProtocol.ProtocolMessage;
+    if (message.type === 'event') events.push(message as DebugProtocol.Event);
+    if (message.type === 'response') pending.get((message as DebugProtocol.Response).request_seq)?.(message as DebugProtocol.Response);
+  });
+  let seq = 1;
+  const request = (command: string, args: object): Promise<DebugProtocol.Response> => new Promise((done) => {
+    pending.set(seq, done);
+    session.handleMessage({ seq: seq++, type: 'request', command, arguments: args } as DebugProtocol.Request);
+  });
+  return { request, events };
+}
+
+test('the inline adapter takes the same attributes: the same errors, and a run to the return value', async (t) => {
+  if (!CLANG) return t.skip(NO_CLANG);
+  const object = objectOf(XDP_C);
+  const bad = inlineSession();
+  await bad.request('initialize', { adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const refused = await bad.request('launch', { program: object, programType: 'tc', pid: 'x' });
+  assert.deepEqual([refused.success, refused.message], [false, 'pid: must be a number (a 32-bit unsigned integer)']);
+  const good = inlineSession();
+  await good.request('initialize', { adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const launched = good.request('launch', { program: object, packetFile: scratch('ipv4.bin', Buffer.from(IPV4, 'hex')) });
+  await good.request('configurationDone', {});
+  assert.equal((await launched).success, true);
+  for (let i = 0; i < 100 && !good.events.some((e) => e.event === 'terminated'); i++) await new Promise((done) => setTimeout(done, 20));
+  const exited = good.events.find((e) => e.event === 'exited') as DebugProtocol.ExitedEvent | undefined;
+  assert.equal(exited?.body.exitCode, 2);
+  const output = good.events.filter((e) => e.event === 'output').map((e) => (e as DebugProtocol.OutputEvent).body.output).join('');
+  assert.match(output, /program exited with r0 = 0x2 \(2\) XDP_PASS after \d+ instructions/);
 });
