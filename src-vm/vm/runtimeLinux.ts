@@ -7,7 +7,6 @@
 // Pure: bytes and text in; the adapter reads the files.
 
 import { hasErrors, type Diagnostic, type WithDiagnostics } from '../diagnostics';
-import { formatInsn } from '../asm/disassembler';
 import type { LoadedObject, LoadedProgram } from '../elf/loadedObject';
 import { loadObject } from '../elf/loader';
 import { DEFAULT_BUDGET } from './interpreter';
@@ -17,7 +16,7 @@ import { returnName } from './linux/returnCodes';
 import type { OutputRecord } from './linux/runState';
 import { codeAndTables } from './history/opaque';
 import { objectSymbols } from './expr/objectSymbols';
-import { CSourceLines } from './runtimeCLines';
+import { followTailCalls } from './runtimeTailCalls';
 import type { DebugTarget } from './runtimeTarget';
 
 export { launchConfig, launchPacket } from './linux/launchInput';
@@ -116,10 +115,15 @@ export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarge
 }
 
 function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, budget: number, packet: Uint8Array | undefined): DebugTarget {
-  const lines = new CSourceLines(program.lineInfo, program.insns.length, launch.resolveSource);
-  const symbols = program.funcInfo.map((f) => ({ name: f.name, offset: f.insnIdx }));
   let shown = 0;
   let object: LoadedObject | undefined;
+  // Loaded again (the same bytes give the same maps and BTF) only when first needed: the Variables pane, a tail call.
+  const reloaded = (): LoadedObject => (object ??= loadObject(launch.object, { name: launch.objectName }).value);
+  const running = followTailCalls(
+    program, run.vm, (insns) => run.state.machine.programs.find((p) => p.insns === insns)?.name,
+    () => reloaded().programs, launch.resolveSource,
+  );
+  const { lines } = running;
   const input = packet ? `a ${packet.length}-byte packet` : 'no packet';
   return {
     vm: run.vm,
@@ -130,8 +134,8 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
     run: (maxSteps, breaks) => run.run(maxSteps, breaks),
     stateRoots: () => [run.vm, run.state],
     opaque: codeAndTables(run.vm, [program, program.insns, ...run.state.machine.programs.map((p) => p.insns)]),
-    instructionText: (slot) => (slot >= 0 && slot < program.insns.length ? formatInsn(program.insns, slot, { symbols }) : '<outside the program>'),
-    functionAt: (slot) => program.funcInfo.find((f) => f.insnIdx === slot)?.name ?? (slot === 0 ? program.name : undefined),
+    instructionText: running.instructionText,
+    functionAt: running.functionAt,
     returnName: (r0) => returnName(program.type, r0 & 0xffffffffn),
     takeOutput: () => {
       const records = run.recordsSoFar();
@@ -141,8 +145,7 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
     },
     linux: {
       program,
-      // Loaded again (the same bytes give the same maps and BTF) only when the Variables pane first needs it.
-      object: () => (object ??= loadObject(launch.object, { name: launch.objectName }).value),
+      object: reloaded,
       context: run.state.ctx,
       maps: run.state.machine.maps,
     },
