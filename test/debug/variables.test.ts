@@ -86,7 +86,7 @@ test('xdp_firewall on a VLAN-tagged pcap packet: verifier annotations, the conte
     assert.ok(regs.some((v) => /verifier: pkt\(off=18,r=38\)/.test(v.value)), regs.map((v) => `${v.name}=${v.value}`).join('\n'));
     assert.match(row(regs, 'r10').value, /\(stack of frame 0 \+ 512\)\s+verifier: fp0$/);
     // Several paths (with and without a VLAN tag) reach line 77: the pane says whose state it shows.
-    assert.match(row(regs, 'verifier').value, /first of \d+ paths/);
+    assert.match(row(regs, 'verifier').value, /(first|path \d+) of \d+ paths .*the run's registers fit/);
 
     const ctx = (await scope(dap, frame.id, 'Context')).vars;
     assert.deepEqual(ctx.map((v) => v.name), ['data', 'data_end', 'data_meta', 'ingress_ifindex', 'rx_queue_index', 'egress_ifindex']);
@@ -103,6 +103,23 @@ test('xdp_firewall on a VLAN-tagged pcap packet: verifier annotations, the conte
     const ip = await children(dap, row(packet, 'ip').variablesReference);
     assert.deepEqual([row(ip, 'ip.saddr').value, row(ip, 'ip.daddr').value, row(ip, 'ip.protocol').value], ['10.9.9.9', '192.168.1.1', '6 (TCP)']);
     assert.match(row(packet, 'tcp').value, /^\d+ → 443 \[SYN\]$/);
+  } finally {
+    dap.kill();
+  }
+});
+
+test('xdp_firewall on an untagged packet: the annotations come from the path without a VLAN tag, the one the run is on', async (t) => {
+  if (!CLANG) return t.skip('clang is not installed (apt-get install clang-19)');
+  const dap = await startAdapter();
+  try {
+    // Packet 0 of firewall.pcap: IPv4 without a VLAN tag, so the IP header starts 14 bytes in.
+    const launched = await launch(dap, { program: FIREWALL, pcap: FIREWALL_PCAP, packetIndex: 0 }, [77]);
+    assert.equal(launched.success, true, launched.message);
+    const frame = await stoppedAt(dap, 'breakpoint');
+    const regs = (await scope(dap, frame.id, 'Registers')).vars;
+    const described = regs.map((v) => `${v.name}=${v.value}`).join('\n');
+    assert.ok(regs.some((v) => /\(packet \+ 270\)\s+verifier: pkt\(off=14,r=34\)/.test(v.value)), described);
+    assert.ok(!regs.some((v) => /pkt\(off=18/.test(v.value)), `no VLAN-path state:\n${described}`);
   } finally {
     dap.kill();
   }

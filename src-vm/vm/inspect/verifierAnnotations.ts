@@ -26,6 +26,8 @@ export type VerifierStates =
 export interface SlotState {
   /** Paths that reached it (RECORDED_PATHS means at least that many). */
   paths: number;
+  /** Which of them this is (0: the first the verifier explored). */
+  index?: number;
   /** Register number -> printed state (`ctx()`, `fp0`, `scalar(umax=255)`, `14`). */
   regs: ReadonlyMap<number, string>;
   /** Stack offset (-8, -16…) -> printed slot (`mmmmmmmm`, or a spilled register's state). */
@@ -56,11 +58,24 @@ export function parseSlotState(text: string, paths: number): SlotState {
   return { paths, regs, stack };
 }
 
-/** The first path's state before `slot`, or undefined when the verifier never got there. */
-export function slotState(states: VerifierStates, slot: number): SlotState | undefined {
+/**
+ * The state before `slot` of the path that `fit` scores highest (the first
+ * of equals; without `fit`, the first path), or undefined when the verifier
+ * never got there.
+ */
+export function slotState(states: VerifierStates, slot: number, fit?: (state: SlotState) => number): SlotState | undefined {
   if (states.kind !== 'verified') return undefined;
   const list = states.statesAt.get(slot);
-  return list && list.length > 0 ? parseSlotState(list[0], list.length) : undefined;
+  if (!list || list.length === 0) return undefined;
+  const parsed = list.map((text, index) => ({ ...parseSlotState(text, list.length), index }));
+  if (!fit || parsed.length === 1) return parsed[0];
+  let best = parsed[0];
+  let bestScore = fit(best);
+  for (const candidate of parsed.slice(1)) {
+    const score = fit(candidate);
+    if (score > bestScore) { best = candidate; bestScore = score; }
+  }
+  return best;
 }
 
 /** A register's annotation: its printed state, or `not initialized` (the kernel prints none then). */
@@ -85,7 +100,7 @@ export function stackNote(state: SlotState, offset: number): string {
 }
 
 /** What the annotations of `slot` rest on, when that needs saying; undefined for one path of an accepted program. */
-export function statesSummary(states: VerifierStates, slot: number): string | undefined {
+export function statesSummary(states: VerifierStates, slot: number, chosen = 0): string | undefined {
   if (states.kind === 'unavailable') return `no annotations: ${states.reason}`;
   const paths = states.statesAt.get(slot)?.length ?? 0;
   const rejected = states.error && `the verifier rejects the program at instruction ${states.error.insnIdx}: ${states.error.message}`;
@@ -93,6 +108,7 @@ export function statesSummary(states: VerifierStates, slot: number): string | un
     return rejected ? `instruction ${slot} was not reached by the verifier: ${rejected}` : `instruction ${slot} was not reached by the verifier (dead code)`;
   }
   const many = paths >= RECORDED_PATHS ? `${RECORDED_PATHS} or more` : String(paths);
-  const first = paths > 1 ? `state before instruction ${slot} on the first of ${many} paths the verifier explored` : undefined;
+  const which = chosen === 0 ? 'the first' : `path ${chosen + 1}`;
+  const first = paths > 1 ? `state before instruction ${slot} on ${which} of ${many} paths the verifier explored (the one the run's registers fit)` : undefined;
   return [first, rejected].filter((s) => s !== undefined).join('; ') || undefined;
 }

@@ -56,8 +56,8 @@ const REJECTED: VerifierStates = { ...VERIFIED, verdict: 'reject', error: { insn
 
 const SUMMARIES: [string, VerifierStates, number, string | undefined][] = [
   ['one path of an accepted program needs no word', VERIFIED, 0, undefined],
-  ['several paths', VERIFIED, 5, 'state before instruction 5 on the first of 3 paths the verifier explored'],
-  ['as many paths as the verifier keeps', VERIFIED, 9, 'state before instruction 9 on the first of 16 or more paths the verifier explored'],
+  ['several paths', VERIFIED, 5, 'state before instruction 5 on the first of 3 paths the verifier explored (the one the run\'s registers fit)'],
+  ['as many paths as the verifier keeps', VERIFIED, 9, 'state before instruction 9 on the first of 16 or more paths the verifier explored (the one the run\'s registers fit)'],
   ['dead code', VERIFIED, 3, 'instruction 3 was not reached by the verifier (dead code)'],
   ['not reached in a rejected program', REJECTED, 7, 'instruction 7 was not reached by the verifier: the verifier rejects the program at instruction 5: R0 !read_ok'],
   ['reached in a rejected program', REJECTED, 0, 'the verifier rejects the program at instruction 5: R0 !read_ok'],
