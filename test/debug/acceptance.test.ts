@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { compileCFile, probeClang } from '../../src-vm/cli/clang';
+import { pcapOf } from '../support/pcapFile';
 import { kernelUnavailable, loadAll, processScratchDir, testRun, unpin } from '../support/kernel';
 import { ADAPTER, ensureAdapterBuilt, FIXTURES } from './adapterSupport';
 
@@ -22,22 +23,6 @@ const CLANG = probeClang();
 /** An ARP frame, then an IPv4/UDP one: the run uses packet 1. */
 const ARP = Buffer.from('ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002', 'hex');
 const IPV4 = Buffer.from('ffffffffffff02000000000108004500001c0001000040110000c0a80001c0a800020035003500080000', 'hex');
-
-function pcapOf(packets: readonly Buffer[]): Buffer {
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  return Buffer.concat([header, ...packets.flatMap((p, i) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(i, 0);
-    r.writeUInt32LE(p.length, 8);
-    r.writeUInt32LE(p.length, 12);
-    return [r, p];
-  })]);
-}
 
 const PCAP = join(SCRATCH, 'arp-then-ipv4.pcap');
 writeFileSync(PCAP, pcapOf([ARP, IPV4]));

@@ -14,6 +14,7 @@ import { EbpfDebugSession } from '../../client/src/debug/ebpfDebugSession';
 import { nodeFileAccessor } from '../../client/src/debug/fileAccessor';
 import type { DapClient } from './dapClient';
 import { ensureAdapterBuilt, FIXTURES, launch, startAdapter } from './adapterSupport';
+import { pcapOf } from '../support/pcapFile';
 
 before(ensureAdapterBuilt);
 
@@ -76,9 +77,9 @@ const BAD_CONFIG: { name: string; args: (o: string) => object; message: RegExp; 
   { name: 'missing pcap', args: (o) => ({ program: o, pcap: '/nonexistent/p.pcap' }), message: /^pcap: file not found: \/nonexistent\/p\.pcap$/ },
   { name: 'malformed pcap', args: (o) => ({ program: o, pcap: scratch('bad.pcap', 'not a capture, just text') }), message: /^pcap: not a pcap file: magic 0x20746f6e$/ },
   { name: 'pcapng', args: (o) => ({ program: o, pcap: scratch('ng.pcap', Uint8Array.from([0x0a, 0x0d, 0x0d, 0x0a, ...new Array(28).fill(0)])) }), message: /^pcap: this is a pcapng file; save it as classic pcap/ },
-  { name: 'packetIndex past the capture', args: (o) => ({ program: o, pcap: scratch('one.pcap', pcapOf([ARP])), packetIndex: 1 }), message: /^packetIndex: 1 is not a packet of the capture \(it has 1, numbered from 0\)$/ },
+  { name: 'packetIndex past the capture', args: (o) => ({ program: o, pcap: scratch('one.pcap', pcapOfHex([ARP])), packetIndex: 1 }), message: /^packetIndex: 1 is not a packet of the capture \(it has 1, numbered from 0\)$/ },
   { name: 'packetIndex without pcap', args: (o) => ({ program: o, packet: IPV4, packetIndex: 0 }), message: /^packetIndex: needs a pcap to pick the packet from$/ },
-  { name: 'packet and pcap', args: (o) => ({ program: o, packet: IPV4, pcap: scratch('one.pcap', pcapOf([ARP])) }), message: /^packet: give one of packet, packetFile and pcap, not packet and pcap$/ },
+  { name: 'packet and pcap', args: (o) => ({ program: o, packet: IPV4, pcap: scratch('one.pcap', pcapOfHex([ARP])) }), message: /^packet: give one of packet, packetFile and pcap, not packet and pcap$/ },
   { name: 'missing ctx', args: (o) => ({ program: o, ctx: '/nonexistent/c.json' }), message: /^ctx: file not found: \/nonexistent\/c\.json$/ },
   { name: 'ctx not JSON', args: (o) => ({ program: o, ctx: scratch('bad-ctx.json', '{"ctx": ') }), message: /^ctx: \(file\): not JSON: / },
   { name: 'ctx unknown key', args: (o) => ({ program: o, ctx: { bogus: 1 } }), message: /^ctx: bogus: unknown key \(known: ctx, maps, process, time/ },
@@ -99,17 +100,8 @@ const BAD_CONFIG: { name: string; args: (o: string) => object; message: RegExp; 
   { name: 'programType on assembly', args: () => ({ program: join(FIXTURES, 'calls.bpf.s'), programType: 'xdp' }), message: /^programType: applies to an object or C program/ },
 ];
 
-/** A classic little-endian pcap file (Ethernet) of the hex `packets`. */
-function pcapOf(packets: readonly string[]): Buffer {
-  const header = Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex');
-  return Buffer.concat([header, ...packets.map((hex) => {
-    const p = Buffer.from(hex, 'hex');
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(p.length, 8);
-    r.writeUInt32LE(p.length, 12);
-    return Buffer.concat([r, p]);
-  })]);
-}
+/** A pcap file of the hex `packets`. */
+const pcapOfHex = (packets: readonly string[]): Buffer => pcapOf(packets.map((hex) => Buffer.from(hex, 'hex')));
 
 for (const c of BAD_CONFIG) {
   test(`bad configuration ends the launch naming the attribute: ${c.name}`, async (t) => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LinuxMachine, loadObject } from '../../src-vm/index';
 import { compileCFile, probeClang } from '../../src-vm/cli/clang';
+import { pcapOf } from '../support/pcapFile';
 import { kernelUnavailable, loadAll, processScratchDir, testRun, unpin } from '../support/kernel';
 import { ensureAdapterBuilt, FIXTURES, launch, startAdapter, topFrame, valueOf, variables } from './adapterSupport';
 
@@ -23,24 +24,6 @@ const SCRATCH = processScratchDir('debug-linux');
 /** An IPv4 frame (ethertype 0x0800) and an ARP one (0x0806), 42 bytes each. */
 const IPV4 = Uint8Array.from(Buffer.from('ffffffffffff02000000000108004500001c0001000040110000c0a80001c0a800020035003500080000', 'hex'));
 const ARP = Uint8Array.from(Buffer.from('ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002', 'hex'));
-
-/** A classic little-endian pcap file (Ethernet) of `packets`. */
-function pcapOf(packets: readonly Uint8Array[]): Buffer {
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  const records = packets.map((p, i) => {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(i, 0);
-    r.writeUInt32LE(p.length, 8);
-    r.writeUInt32LE(p.length, 12);
-    return Buffer.concat([r, p]);
-  });
-  return Buffer.concat([header, ...records]);
-}
 
 const PCAP = join(SCRATCH, 'two.pcap');
 writeFileSync(PCAP, pcapOf([ARP, IPV4]));
