@@ -28,6 +28,11 @@ export class Ctx implements vscode.Disposable {
     }));
   }
 
+  /** Whether start() was called (the server is starting or running). */
+  get isStarted(): boolean {
+    return this.client !== undefined;
+  }
+
   get isRunning(): boolean {
     return this.client?.isRunning() ?? false;
   }
@@ -47,6 +52,7 @@ export class Ctx implements vscode.Disposable {
 
   /** A custom request of server/src/protocol.ts; undefined when the server is not running. */
   async request<R>(method: string, params: object): Promise<R | undefined> {
+    if (!this.client) await this.start();
     await this.starting;
     const client = this.client;
     if (!client?.isRunning()) return undefined;

@@ -11,29 +11,7 @@ import { STDIN_NAME, type ClangMessage, type BufferCompile } from '../../src-vm/
 export const CLANG_SOURCE = 'clang';
 export const TOOLCHAIN_SOURCE = 'eBPF Workbench';
 
-/** `**` any path, `*` within a segment, `?` one character; matched against the whole path. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-const BPF_CONTENT = /#\s*include\s*[<"](?:bpf\/)?bpf_helpers\.h[>"]|\bSEC\s*\(/;
-
-/** Whether a C document at `path` with `text` is eBPF C the server should compile. */
-export function isBpfC(path: string, text: string, globs: readonly string[]): boolean {
-  const normalised = path.replace(/\\/g, '/');
-  if (globs.some((g) => globToRegExp(g).test(normalised) || globToRegExp(g).test(normalised.replace(/^\//, '')))) return true;
-  return BPF_CONTENT.test(text);
-}
+export { globToRegExp, isBpfC } from './ebpfDocuments';
 
 const SEVERITY: Readonly<Record<ClangMessage['severity'], DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information, remark: DiagnosticSeverity.Hint,
