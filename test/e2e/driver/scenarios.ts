@@ -36,8 +36,9 @@ export interface Scenario {
 
 async function cSquiggleUi({ page }: UiContext): Promise<void> {
   await squiggleOnLine(page, 'iph->saddr ==');
-  const hover = await hoverSquiggle(page, 'iph->saddr ==', /invalid access to packet/);
-  assert.match(hover, /verifier state before/, `hover over the squiggle: ${hover}`);
+  // The diagnostic's part shows at once; the server's hover (the register state) may follow a moment later: wait for it.
+  const hover = await hoverSquiggle(page, 'iph->saddr ==', /verifier state before/);
+  assert.match(hover, /invalid access to packet/, `hover over the squiggle: ${hover}`);
 }
 
 async function quickFixUi({ page, facts }: UiContext): Promise<void> {
