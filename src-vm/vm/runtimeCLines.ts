@@ -52,6 +52,11 @@ export class CSourceLines implements DebugLines {
     return name === undefined ? undefined : this.resolve(name);
   }
 
+  /** Whether some instruction of the program's own file is on `line` (0-based). */
+  hasLine(line: number): boolean {
+    return this.firstSlot.has(line);
+  }
+
   place(line: number): LinePlacement {
     if (this.lines.length === 0) return undefined;
     const below = this.lines.find((l) => l >= line);

@@ -6,7 +6,8 @@
 import type { Span } from '../diagnostics';
 
 /** Where a breakpoint on a line lands. */
-export type LinePlacement = { slot: number; line: number } | undefined;
+/** Where a breakpoint on a line lands: a slot, nowhere (no instruction at or below it), or refused with a reason. */
+export type LinePlacement = { slot: number; line: number } | { refused: string } | undefined;
 
 /** A label definition at the start of a line: `name:` (LLVM) or `name:` (conformance). */
 const LABEL_LINE = /^\s*([A-Za-z_.$][\w.$]*)\s*:/;

@@ -52,6 +52,7 @@ export function placeLine(table: BreakpointTable, target: DebugTarget | undefine
   if (!target) return unverified(table.newId(), 'no program is loaded');
   const at = target.lines.place(requestedLine);
   if (!at) return unverified(table.newId(), `no instruction on line ${requestedLine + 1} or below it`);
+  if ('refused' in at) return unverified(table.newId(), at.refused);
   const added = add(table, 'line', at.slot, `line ${at.line + 1}`, req);
   if (added.error) return { ...unverified(added.id, added.error), line: at.line };
   return { id: added.id, requestedLine, line: at.line, verified: true, slot: at.slot };

@@ -25,6 +25,8 @@ export interface RunningProgram {
  * name (asked only after a tail call), `running` the name of the program
  * whose instructions the Vm holds.
  */
+const sameFile = (a: CSourceLines, b: CSourceLines): boolean => a.sourcePath !== undefined && a.sourcePath === b.sourcePath;
+
 export function followTailCalls(
   entry: LoadedProgram, vm: Vm, running: (insns: Vm['insns']) => string | undefined,
   programs: () => readonly LoadedProgram[], resolve?: (fileName: string) => string,
@@ -41,12 +43,20 @@ export function followTailCalls(
     return programs().find((p) => p.name === name) ?? entry;
   };
   const entryLines = linesOf(entry);
+  /** A line with instructions of another program of the file (and none of the launched one) is that program's, not the launched one's. */
+  const placeInEntry = (line: number): LinePlacement => {
+    const at = entryLines.place(line);
+    if (at && !('refused' in at) && at.line === line) return at;
+    const owner = programs().find((p) => p.name !== entry.name && sameFile(linesOf(p), entryLines) && linesOf(p).hasLine(line));
+    if (owner) return { refused: `line ${line + 1} is in program ${owner.name}, not in ${entry.name}, the one being debugged (launch with "programName": "${owner.name}" to stop there)` };
+    return at;
+  };
   const lines = {
     sourcePath: entryLines.sourcePath,
     lineOf: (slot: number): number | undefined => linesOf(current()).lineOf(slot),
     columnOf: (slot: number): number | undefined => linesOf(current()).columnOf(slot),
     fileOf: (slot: number): string | undefined => linesOf(current()).fileOf(slot),
-    place: (line: number): LinePlacement => entryLines.place(line),
+    place: (line: number): LinePlacement => placeInEntry(line),
     labelAt: (): string | undefined => undefined,
   };
   return {

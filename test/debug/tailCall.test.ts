@@ -42,3 +42,24 @@ test('step into a tail call enters the called program at its own C lines; its re
     dap.kill();
   }
 });
+
+test('a breakpoint on a line of another program of the file is refused with the reason, not moved into the debugged one', async (t) => {
+  if ('error' in CLANG) { t.skip(`clang is not installed: ${CLANG.error}`); return; }
+  const dap = await startAdapter();
+  try {
+    const launched = dap.request('launch', { program: SOURCE, programName: 'dispatch', packet: '00'.repeat(60), stopOnEntry: true });
+    await dap.waitForEvent('initialized');
+    const set = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+      source: { path: SOURCE }, breakpoints: [{ line: BY_LENGTH_LINES[1] }, { line: TAIL_CALL_LINE }],
+    });
+    const [other, own] = set.body.breakpoints;
+    assert.equal(other.verified, false);
+    assert.equal(other.line, BY_LENGTH_LINES[1], 'left on the line asked for');
+    assert.match(other.message ?? '', /line 21 is in program by_length, not in dispatch, the one being debugged/);
+    assert.deepEqual({ verified: own.verified, line: own.line }, { verified: true, line: TAIL_CALL_LINE });
+    await dap.request('configurationDone');
+    assert.equal((await launched).success, true);
+  } finally {
+    dap.kill();
+  }
+});
