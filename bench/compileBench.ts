@@ -10,12 +10,12 @@ function sourceOf(name: string): string | undefined {
   return [join(__dirname, name), join(__dirname, '..', 'bench', name)].find((p) => existsSync(p));
 }
 
-export function compileBenchProgram(name: string, dir: string): string | undefined {
+export function compileBenchProgram(name: string, dir: string, defines: readonly string[] = []): string | undefined {
   const clang = findTool('clang-19');
   const source = sourceOf(name);
   if (!clang || !source) return undefined;
-  const out = join(dir, name.replace(/\.c$/, '.o'));
+  const out = join(dir, name.replace(/\.c$/, `${defines.join('').replace(/[^\w]/g, '_')}.o`));
   const multiarch = runTool(findTool('cc', 'gcc') ?? 'cc', ['-print-multiarch']).stdout.trim() || 'x86_64-linux-gnu';
-  const r = runTool(clang, ['-target', 'bpf', '-O2', '-g', `-I/usr/include/${multiarch}`, '-c', source, '-o', out]);
+  const r = runTool(clang, ['-target', 'bpf', '-O2', '-g', ...defines.map((d) => `-D${d}`), `-I/usr/include/${multiarch}`, '-c', source, '-o', out]);
   return r.status === 0 ? out : undefined;
 }

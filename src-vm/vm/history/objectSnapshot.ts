@@ -5,7 +5,9 @@
 // anywhere sees the old state again. Objects created after the snapshot simply
 // stop being reachable. Opaque objects (functions, WeakMaps, code, anything
 // the caller names) are kept as references and never descended into. Bytes
-// equal to the previous snapshot's are shared, not copied again. Pure.
+// (a typed array's or DataView's own window, an ArrayBuffer's whole) equal to
+// the previous snapshot's are shared, not copied again; large ones page by
+// page, so a big map costs a copy of the pages a run changed. Pure.
 
 type Entries = [PropertyKey, unknown][];
 
@@ -15,7 +17,8 @@ type Saved =
   | { kind: 'array'; items: unknown[] }
   | { kind: 'map'; entries: [unknown, unknown][] }
   | { kind: 'set'; values: unknown[] }
-  | { kind: 'bytes'; copy: Uint8Array };
+  | { kind: 'bytes'; copy: Uint8Array }
+  | { kind: 'pages'; pages: readonly Uint8Array[]; length: number };
 
 export interface ObjectSnapshot {
   /** The objects recorded, in visiting order (shared with the previous snapshot when the same). */
@@ -30,21 +33,37 @@ export interface ObjectSnapshot {
 export type OpaqueTest = (value: object) => boolean;
 
 const SLOT_BYTES = 8;
-/** A DataView's state is its buffer's, recorded with the buffer. */
-const VIEW_RECORD: Saved = { kind: 'bytes', copy: new Uint8Array(0) };
+/** Bytes past this size are recorded in pages, each shared with the previous snapshot while unchanged. */
+const PAGE = 4096;
 
-function isTypedArray(value: object): value is Uint8Array {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
+/** The bytes a typed array, a DataView (its own window, not its whole buffer) or an ArrayBuffer holds. */
 function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
   return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const words = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? a.length >> 2 : 0;
+  if (words > 0) {
+    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) if (wa[i] !== wb[i]) return false;
+  }
+  for (let i = words * 4; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Large bytes page by page: a page equal to the previous snapshot's is that page, not a copy. */
+function pagedRecord(now: Uint8Array, before: Saved | undefined): Saved {
+  const old = before?.kind === 'pages' && before.length === now.byteLength ? before.pages : undefined;
+  const pages: Uint8Array[] = [];
+  let changed = old === undefined;
+  for (let at = 0, i = 0; at < now.byteLength; at += PAGE, i++) {
+    const page = now.subarray(at, at + PAGE);
+    if (old && sameBytes(old[i], page)) pages.push(old[i]);
+    else { pages.push(page.slice()); changed = true; }
+  }
+  return changed || !before ? { kind: 'pages', pages, length: now.byteLength } : before;
 }
 
 /** The previous snapshot's record of an object: first where it was in that walk, else by lookup. */
@@ -82,7 +101,6 @@ export function takeSnapshot(roots: readonly object[], opaque: OpaqueTest, previ
     else if (record.kind === 'array') record.items.forEach(visit);
     else if (record.kind === 'map') for (const [k, v] of record.entries) { visit(k); visit(v); }
     else if (record.kind === 'set') record.values.forEach(visit);
-    else if (obj instanceof DataView) visit(obj.buffer);
   }
   const sameObjects = previous !== undefined && sameItems(previous.objects, objects);
   ownBytes += SLOT_BYTES * records.length + (sameObjects ? 0 : SLOT_BYTES * objects.length);
@@ -96,9 +114,9 @@ function recordOf(obj: object, before: Saved | undefined): Saved {
     return before?.kind === 'map' && sameFields(before.entries as Entries, entries as Entries) ? before : { kind: 'map', entries };
   }
   if (obj instanceof Set) return { kind: 'set', values: [...obj.values()] };
-  if (obj instanceof DataView) return VIEW_RECORD;
-  if (isTypedArray(obj) || obj instanceof ArrayBuffer) {
+  if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) {
     const now = bytesOf(obj);
+    if (now.byteLength > PAGE) return pagedRecord(now, before);
     if (before?.kind === 'bytes' && sameBytes(before.copy, now)) return before;
     return { kind: 'bytes', copy: now.slice() };
   }
@@ -126,6 +144,10 @@ function costOf(record: Saved, before: Saved | undefined): number {
     case 'map': return SLOT_BYTES * (1 + 2 * record.entries.length);
     case 'set': return SLOT_BYTES * (1 + record.values.length);
     case 'bytes': return SLOT_BYTES + record.copy.byteLength;
+    case 'pages': {
+      const old = before?.kind === 'pages' ? new Set(before.pages) : undefined;
+      return SLOT_BYTES * (1 + record.pages.length) + record.pages.reduce((n, p) => n + (old?.has(p) ? 0 : p.byteLength), 0);
+    }
   }
 }
 
@@ -163,6 +185,11 @@ function restoreOne(obj: object, record: Saved): void {
       return;
     }
     case 'bytes':
-      if (!(obj instanceof DataView)) bytesOf(obj as ArrayBufferView | ArrayBuffer).set(record.copy);
+      bytesOf(obj as ArrayBufferView | ArrayBuffer).set(record.copy);
+      return;
+    case 'pages': {
+      const target = bytesOf(obj as ArrayBufferView | ArrayBuffer);
+      record.pages.forEach((page, i) => target.set(page, i * PAGE));
+    }
   }
 }

@@ -9,8 +9,17 @@
 import type { StopReason, Vm } from '../interpreter';
 import { restoreSnapshot, takeSnapshot, type ObjectSnapshot, type OpaqueTest } from './objectSnapshot';
 
-/** Instructions between checkpoints: bounds the replay a step back costs. */
+/** Instructions between checkpoints at the least: bounds the replay a step back costs. */
 export const CHECKPOINT_INTERVAL = 4096;
+/** At the most (a run whose state takes long to snapshot: big preallocated maps). */
+export const MAX_CHECKPOINT_INTERVAL = 262_144;
+/**
+ * Instructions between checkpoints per object a snapshot records: a snapshot
+ * and a restore cost about as much per object as an instruction does to run,
+ * so this keeps snapshots to a bounded share of the run and the replay of a
+ * step back near the cost of its restore.
+ */
+const INSNS_PER_OBJECT = 1;
 
 /** A place the run stopped or could stop: before executing the instruction at `pc`. */
 export interface Position {
@@ -47,7 +56,11 @@ export class StepHistory {
   /** The furthest the run has gone on the current timeline: where the newest segment ends. */
   private frontier: number;
 
-  constructor(private readonly target: Rewindable, readonly interval = CHECKPOINT_INTERVAL) {
+  /** Instructions between checkpoints now: fixed when the caller gave one, else sized by what the last snapshot cost. */
+  private interval: number;
+
+  constructor(private readonly target: Rewindable, private readonly fixedInterval?: number) {
+    this.interval = fixedInterval ?? CHECKPOINT_INTERVAL;
     this.checkpoints.push(this.capture(undefined));
     this.frontier = target.vm.steps;
   }
@@ -103,7 +116,12 @@ export class StepHistory {
   }
 
   private capture(previous: ObjectSnapshot | undefined): Checkpoint {
-    return { steps: this.target.vm.steps, snapshot: takeSnapshot(this.target.stateRoots(), this.target.opaque, previous) };
+    const snapshot = takeSnapshot(this.target.stateRoots(), this.target.opaque, previous);
+    if (this.fixedInterval === undefined) {
+      const wanted = snapshot.objects.length * INSNS_PER_OBJECT;
+      this.interval = Math.min(MAX_CHECKPOINT_INTERVAL, Math.max(CHECKPOINT_INTERVAL, wanted));
+    }
+    return { steps: this.target.vm.steps, snapshot };
   }
 
   /** Index of the last checkpoint at or before `steps` (the first one when none is). */
