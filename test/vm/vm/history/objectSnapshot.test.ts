@@ -99,3 +99,19 @@ test('an unchanged graph costs nothing new; changed bytes are copied once', () =
   restoreSnapshot(first);
   assert.equal(bytes[3], 0);
 });
+
+test('large bytes are kept in pages: one changed byte costs one page, and restore puts every page back', () => {
+  const big = new Uint8Array(100_000);
+  const view = new DataView(big.buffer, 40_000, 8);
+  const root = { big, view };
+  const first = takeSnapshot([root], none);
+  big[50_000] = 7;
+  view.setUint8(0, 9);
+  const second = takeSnapshot([root], none, first);
+  assert.ok(second.ownBytes < 3 * 4096 + 1000, `two pages and the view's window, not 100 kB (${second.ownBytes})`);
+  restoreSnapshot(first);
+  assert.equal(big[50_000], 0);
+  assert.equal(big[40_000], 0);
+  restoreSnapshot(second);
+  assert.deepEqual([big[50_000], big[40_000]], [7, 9]);
+});
