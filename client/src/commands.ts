@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
+import { debugProgram } from './debug/debugProgram';
 import { disassembleObject } from './disassembleView';
 import { verifyCommand } from './verifyCommand';
 import { showVerifierLog } from './verifierLogView';
@@ -32,6 +33,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'ebpf.openExample': (_ctx, f) => () => f.walkthrough.openExample(),
   'ebpf.openBrokenExample': (_ctx, f) => () => f.walkthrough.openExample('bugs/xdp_unchecked.bpf.c'),
   'ebpf.debugExample': (_ctx, f) => () => f.walkthrough.debugExample(),
+  'ebpf.debugProgram': () => (arg) => debugProgram(arg),
   // Beside the editor when one is open, so the example it opens stays in view.
   'ebpf.getStarted': () => () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, vscode.window.activeTextEditor !== undefined),
 };

@@ -6,7 +6,7 @@
 
 import { SymbolKind, type CodeLens, type DocumentSymbol, type Range } from 'vscode-languageserver';
 import type { AsmAnalysis } from './analyze';
-import type { RunSummary } from './programRun';
+import { defaultPacket, type RunSummary } from './programRun';
 import type { ProgramResult, VerifyJobResult } from './verifyJob';
 
 /** The CodeLens title of one program's verdict. */
@@ -26,13 +26,30 @@ export function runTitle(run: RunSummary): string {
   return `▶ run (default packet): returns ${value} · ${run.steps} steps${trace}`;
 }
 
-export function programLenses(result: VerifyJobResult | undefined): CodeLens[] {
+/** The extension's commands the lenses run: the program's verifier log, and a debug session on the lens's input. */
+export const SHOW_LOG_COMMAND = 'ebpf.showVerifierLog';
+export const DEBUG_PROGRAM_COMMAND = 'ebpf.debugProgram';
+
+const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+
+/**
+ * The lenses of a document's programs: the verdict opens the program's log;
+ * in C, the run on the default packet starts a debug session on that packet
+ * (assembly runs in the debugger on its own memory contract, so its run lens
+ * stays a label).
+ */
+export function programLenses(result: VerifyJobResult | undefined, uri: string, kind: 'c' | 'asm'): CodeLens[] {
   if (!result) return [];
   return result.programs.flatMap((p) => {
     const line = p.startLine ?? 0;
     const range: Range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    const verdict: CodeLens = { range, command: { title: verdictTitle(p), command: '' }, data: { program: p.name } };
-    return p.run ? [verdict, { range, command: { title: runTitle(p.run), command: '' }, data: { program: p.name, run: true } }] : [verdict];
+    const showLog = { title: verdictTitle(p), command: SHOW_LOG_COMMAND, arguments: [{ uri, program: p.name }] };
+    const verdict: CodeLens = { range, command: showLog, data: { program: p.name } };
+    if (!p.run) return [verdict];
+    const debug = kind === 'c'
+      ? { title: runTitle(p.run), command: DEBUG_PROGRAM_COMMAND, arguments: [{ uri, program: p.name, packet: hex(defaultPacket()) }] }
+      : { title: runTitle(p.run), command: '' };
+    return [verdict, { range, command: debug, data: { program: p.name, run: true } }];
   });
 }
 

@@ -153,7 +153,12 @@ connection.onCompletion((params) => guarded('completion', [], () => {
   return asmCompletions(doc.getText(), params.position, analyzer.asmAnalysis(doc).dialect);
 }));
 
-connection.onCodeLens((params) => guarded('codeLens', [], () => programLenses(analyzer.resultsOf(params.textDocument.uri)?.verify)));
+connection.onCodeLens((params) => guarded('codeLens', [], () => {
+  const doc = documents.get(params.textDocument.uri);
+  const kind = doc && analyzer.kindOf(doc);
+  if (!doc || kind === 'none' || kind === undefined) return [];
+  return programLenses(analyzer.resultsOf(doc.uri)?.verify, doc.uri, kind);
+}));
 
 connection.onDocumentSymbol((params) => guarded('documentSymbol', [], () => {
   const doc = documents.get(params.textDocument.uri);
