@@ -34,11 +34,10 @@ const hex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).
 
 /**
  * The lenses of a document's programs: the verdict opens the program's log;
- * in C, the run on the default packet starts a debug session on that packet
- * (assembly runs in the debugger on its own memory contract, so its run lens
- * stays a label).
+ * the run on the default packet starts a debug session of the program on
+ * that packet (assembly too: given a packet, it runs in its Linux context).
  */
-export function programLenses(result: VerifyJobResult | undefined, uri: string, kind: 'c' | 'asm'): CodeLens[] {
+export function programLenses(result: VerifyJobResult | undefined, uri: string): CodeLens[] {
   if (!result) return [];
   return result.programs.flatMap((p) => {
     const line = p.startLine ?? 0;
@@ -46,9 +45,7 @@ export function programLenses(result: VerifyJobResult | undefined, uri: string, 
     const showLog = { title: verdictTitle(p), command: SHOW_LOG_COMMAND, arguments: [{ uri, program: p.name }] };
     const verdict: CodeLens = { range, command: showLog, data: { program: p.name } };
     if (!p.run) return [verdict];
-    const debug = kind === 'c'
-      ? { title: runTitle(p.run), command: DEBUG_PROGRAM_COMMAND, arguments: [{ uri, program: p.name, packet: hex(defaultPacket()) }] }
-      : { title: runTitle(p.run), command: '' };
+    const debug = { title: runTitle(p.run), command: DEBUG_PROGRAM_COMMAND, arguments: [{ uri, program: p.name, packet: hex(defaultPacket()) }] };
     return [verdict, { range, command: debug, data: { program: p.name, run: true } }];
   });
 }

@@ -157,7 +157,7 @@ connection.onCodeLens((params) => guarded('codeLens', [], () => {
   const doc = documents.get(params.textDocument.uri);
   const kind = doc && analyzer.kindOf(doc);
   if (!doc || kind === 'none' || kind === undefined) return [];
-  return programLenses(analyzer.resultsOf(doc.uri)?.verify, doc.uri, kind);
+  return programLenses(analyzer.resultsOf(doc.uri)?.verify, doc.uri);
 }));
 
 connection.onDocumentSymbol((params) => guarded('documentSymbol', [], () => {

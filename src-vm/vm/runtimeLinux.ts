@@ -17,7 +17,7 @@ import type { OutputRecord } from './linux/runState';
 import { codeAndTables } from './history/opaque';
 import { objectSymbols } from './expr/objectSymbols';
 import { followTailCalls } from './runtimeTailCalls';
-import type { DebugTarget } from './runtimeTarget';
+import type { DebugLines, DebugTarget } from './runtimeTarget';
 
 export { launchConfig, launchPacket } from './linux/launchInput';
 
@@ -33,6 +33,8 @@ export interface LinuxLaunch extends LaunchInput {
   budget?: number;
   /** Turns a file name of the line info into the path the editor knows (relative names are relative to the object). */
   resolveSource?: (fileName: string) => string;
+  /** The source map of a program when the object's line info does not give it (an object assembled from text). */
+  lines?: (program: LoadedProgram) => DebugLines | undefined;
 }
 
 const problem = (attribute: string, message: string): Diagnostic => ({ severity: 'error', code: `launch/${attribute}`, message: `${attribute}: ${message}` });
@@ -123,13 +125,15 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
     program, run.vm, (insns) => run.state.machine.programs.find((p) => p.insns === insns)?.name,
     () => reloaded().programs, launch.resolveSource,
   );
-  const { lines } = running;
+  // An assembled object has no line info: its program's lines come from the assembler instead.
+  const own = launch.lines?.(program);
+  const lines = own ?? running.lines;
   const input = packet ? `a ${packet.length}-byte packet` : 'no packet';
   return {
     vm: run.vm,
     lines,
     name: program.name,
-    sourcePath: lines.sourcePath,
+    sourcePath: own ? undefined : running.lines.sourcePath,
     summary: `${program.name} (${program.type ?? 'unknown type'}, section ${program.section}): ${program.insns.length} instruction slots, ${input}, budget ${budget} instructions`,
     run: (maxSteps, breaks) => run.run(maxSteps, breaks),
     stateRoots: () => [run.vm, run.state],

@@ -80,13 +80,14 @@ const PROBLEMS: { name: string; args: Record<string, unknown>; problems: string[
   { name: 'packetIndex negative', args: { program: '/p/x.o', packetIndex: -1 }, problems: ['packetIndex: must be a packet number (0 for the first)'] },
   { name: 'dialect unknown', args: { program: '/p/x.s', dialect: 'gas' }, problems: ['dialect: must be "llvm" or "conformance", got "gas"'] },
   {
-    name: 'object attributes on assembly',
+    name: 'Linux-context attributes on assembly (it runs in its Linux context)',
     args: { program: '/p/x.bpf.s', programType: 'xdp', maps: {}, pid: 1 },
-    problems: [
-      'programType: applies to an object or C program (.o, .c); for assembly give the input with mem',
-      'maps: applies to an object or C program (.o, .c); for assembly give the input with mem',
-      'pid: applies to an object or C program (.o, .c); for assembly give the input with mem',
-    ],
+    problems: [],
+  },
+  {
+    name: 'mem beside Linux-context attributes on assembly',
+    args: { program: '/p/x.bpf.s', packet: 'aa', mem: 'bb' },
+    problems: ['mem: applies to assembly run on its memory contract; with packet, packetFile, pcap, ctx, maps or programType the program runs in its Linux context instead — give one or the other'],
   },
   { name: 'mem on C', args: { program: '/p/x.c', mem: 'aa' }, problems: ['mem: applies to assembly programs; for an object or C program give packet, packetFile, pcap or ctx'] },
 ];

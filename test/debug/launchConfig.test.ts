@@ -97,7 +97,8 @@ const BAD_CONFIG: { name: string; args: (o: string) => object; message: RegExp; 
     name: 'wrong attribute types', args: (o) => ({ program: o, programName: 5, stopOnEntry: 'yes', includePaths: 'inc' }),
     message: /^programName: must be the name of a program \(function\) in the object\nstopOnEntry: must be true or false\nincludePaths: must be a list of include directories$/,
   },
-  { name: 'programType on assembly', args: () => ({ program: join(FIXTURES, 'calls.bpf.s'), programType: 'xdp' }), message: /^programType: applies to an object or C program/ },
+  { name: 'mem beside programType on assembly', args: () => ({ program: join(FIXTURES, 'calls.bpf.s'), programType: 'xdp', mem: 'aa' }), message: /^mem: applies to assembly run on its memory contract/ },
+  { name: 'programType not a type, on assembly', args: () => ({ program: join(FIXTURES, 'xdp_len.bpf.s'), programType: 'xdpp' }), message: /^programType: /, },
 ];
 
 /** A pcap file of the hex `packets`. */

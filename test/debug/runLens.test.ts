@@ -1,8 +1,8 @@
-// The C run lens is a way into the debugger: the language server's lenses
+// The run lens is a way into the debugger: the language server's lenses
 // carry the commands (the verdict opens the program's log; the run on the
 // default packet starts `ebpf.debugProgram` with that packet), and the launch
-// configuration the click builds runs in the built adapter to the return
-// value the lens shows.
+// configuration the click builds runs in the built adapter — C, and assembly
+// in its Linux context — to the return value the lens shows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -57,6 +57,35 @@ test('the verdict lens opens the log, the run lens debugs the program on the len
     assert.equal((await stopped).body.reason, 'entry');
     await dap.request('continue', { threadId: 1 });
     assert.equal((await exited).body.exitCode, 2, 'what the lens said: XDP_PASS');
+  } finally {
+    dap.kill();
+  }
+});
+
+async function lensesOf(uri: string, languageId: string, text: string): Promise<CodeLens[]> {
+  const from = await server.open(uri, languageId, text);
+  await server.diagnosticsOfVersion(uri, 1, from, 30_000);
+  return (await server.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+}
+
+test('the run lens of an assembly program debugs it in its Linux context to the same return value', async () => {
+  const asm = join(FIXTURES, 'xdp_len.bpf.s');
+  const uri = pathToFileURL(asm).href;
+  const lenses = await lensesOf(uri, 'ebpf-asm', readFileSync(asm, 'utf8'));
+  const run = lenses.find((l) => l.command?.title.startsWith('▶'));
+  assert.ok(run, lenses.map((l) => l.command?.title).join('\n'));
+  assert.match(run.command?.title ?? '', /returns XDP_PASS \(2\)/);
+  const args: unknown = run.command?.arguments?.[0];
+  assert.ok(isDebugProgramArgs(args));
+  const { type: _type, request: _request, name: _name, ...attributes } = debugProgramConfiguration(args, asm);
+  const dap = await startAdapter();
+  try {
+    const exited = dap.waitForEvent<DebugProtocol.ExitedEvent>('exited');
+    const stopped = dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped');
+    assert.equal((await launch(dap, attributes)).success, true);
+    await stopped;
+    await dap.request('continue', { threadId: 1 });
+    assert.equal((await exited).body.exitCode, 2);
   } finally {
     dap.kill();
   }

@@ -11,7 +11,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { nodeFileAccessor, type FileAccessor } from './fileAccessor';
-import { isLinuxProgram, launchArgumentProblems, type ILaunchRequestArguments } from './launchArguments';
+import { isLinuxLaunch, launchArgumentProblems, type ILaunchRequestArguments } from './launchArguments';
 import { loadLinuxProgram, type LaunchProblem } from './linuxLaunch';
 import { dapScopes, dapSetVariable, dapVariables, type VariableScope } from './variables';
 import {
@@ -116,7 +116,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     const problems = launchArgumentProblems(args);
     if (problems.length > 0) return this.fail(response, ERR.launch, problems.join('\n'));
-    const loaded = isLinuxProgram(args.program) ? await this.loadLinux(args) : await this.loadAssembly(args);
+    const loaded = isLinuxLaunch(args) ? await this.loadLinux(args) : await this.loadAssembly(args);
     if ('problem' in loaded) {
       if (loaded.detail) this.sendEvent(new OutputEvent(`${loaded.detail}\n`, 'stderr'));
       return this.fail(response, ERR.launch, loaded.problem);

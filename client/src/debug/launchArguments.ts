@@ -15,33 +15,33 @@ import type { Dialect } from '../../../src-vm/index';
 export interface ILaunchRequestArguments extends DebugProtocol.LaunchRequestArguments {
   /** Absolute path of the program: an object (`.o`), C (`.c`, compiled with clang) or eBPF assembly (`.bpf.s`, `.s`). */
   program: string;
-  /** Object or C: the program (function) to run; default the first. */
+  /** Object, C, or assembly in its Linux context: the program (function) to run; default the first. */
   programName?: string;
   /** Code section to run (assembly), or the section of the program to run (object, C). */
   section?: string;
-  /** Object or C: run as this program type (`xdp`, `sched_cls`, `kprobe`…) instead of the section's. */
+  /** Object, C, or assembly in its Linux context: run as this program type (`xdp`, `sched_cls`, `kprobe`…) instead of the section's. */
   programType?: string;
-  /** Assembly: input memory as hex bytes; r1 points at it, r2 holds its length. */
+  /** Assembly on its memory contract: input memory as hex bytes; r1 points at it, r2 holds its length (packet, pcap, ctx… run it in its Linux context instead). */
   mem?: string;
-  /** Object or C: the packet as hex bytes, run in the program type's context (xdp_md, __sk_buff). */
+  /** Object, C, or assembly in its Linux context: the packet as hex bytes, run in the program type's context (xdp_md, __sk_buff). */
   packet?: string;
-  /** Object or C: a file whose raw bytes are the packet. */
+  /** Object, C, or assembly in its Linux context: a file whose raw bytes are the packet. */
   packetFile?: string;
-  /** Object or C: a pcap file whose packet `packetIndex` is the input. */
+  /** Object, C, or assembly in its Linux context: a pcap file whose packet `packetIndex` is the input. */
   pcap?: string;
   /** Which packet of `pcap` (0-based, default 0). */
   packetIndex?: number;
-  /** Object or C: a JSON run configuration (context fields, map contents, process, time), as `run --ctx`: its path, or the object itself. */
+  /** Object, C, or assembly in its Linux context: a JSON run configuration (context fields, map contents, process, time), as `run --ctx`: its path, or the object itself. */
   ctx?: string | Record<string, unknown>;
-  /** Object or C: map contents before the run, `{"name": [{"key": hex, "value": hex}]}`: a JSON file's path, or the object itself. */
+  /** Object, C, or assembly in its Linux context: map contents before the run, `{"name": [{"key": hex, "value": hex}]}`: a JSON file's path, or the object itself. */
   maps?: string | Record<string, unknown>;
-  /** Object or C: the simulated task (bpf_get_current_pid_tgid, _uid_gid, _comm). */
+  /** Object, C, or assembly in its Linux context: the simulated task (bpf_get_current_pid_tgid, _uid_gid, _comm). */
   pid?: number;
   tgid?: number;
   uid?: number;
   gid?: number;
   comm?: string;
-  /** Object or C: bpf_ktime_get_ns at its first call (a number, or a decimal or 0x-hex string). */
+  /** Object, C, or assembly in its Linux context: bpf_ktime_get_ns at its first call (a number, or a decimal or 0x-hex string). */
   ktimeNs?: number | string;
   /** Most instructions the run may execute (default 1,000,000). */
   budget?: number;
@@ -73,6 +73,21 @@ interface AttributeRule {
 /** Whether `program` names an object or C file (anything else is assembly). */
 export function isLinuxProgram(program: string): boolean {
   return /\.(o|c)$/i.test(program);
+}
+
+/** The attributes that put a program in its Linux context (a packet, a capture, context fields, maps, a task…). */
+const LINUX_CONTEXT = (): LaunchAttributeName[] => LAUNCH_ATTRIBUTE_NAMES.filter((name) => RULES[name].only === 'linux');
+
+/**
+ * Whether the launch runs the program in its Linux context on LinuxMachine:
+ * always for an object or C, and for assembly when an attribute of that
+ * context is given (without one, assembly runs on its memory contract: r1 at
+ * `mem`, r2 its length).
+ */
+export function isLinuxLaunch(args: Partial<ILaunchRequestArguments>): boolean {
+  if (typeof args.program === 'string' && isLinuxProgram(args.program)) return true;
+  const given = args as Record<string, unknown>;
+  return LINUX_CONTEXT().some((name) => given[name] !== undefined);
 }
 
 /** Whether `program` is C, compiled with clang before it runs. */
@@ -126,8 +141,11 @@ const RULES: { readonly [K in LaunchAttributeName]-?: AttributeRule } = {
 /** Every launch attribute, as the package.json schema must list them. */
 export const LAUNCH_ATTRIBUTE_NAMES = Object.keys(RULES) as LaunchAttributeName[];
 
-/** Where an attribute that belongs to the other kind of program is refused. */
-function misplaced(name: string, only: 'linux' | 'assembly'): string {
+/** Where an attribute that belongs to the other kind of launch is refused. */
+function misplaced(name: string, only: 'linux' | 'assembly', program: string): string {
+  if (only === 'assembly' && !isLinuxProgram(program)) {
+    return `${name}: applies to assembly run on its memory contract; with packet, packetFile, pcap, ctx, maps or programType the program runs in its Linux context instead — give one or the other`;
+  }
   return only === 'linux'
     ? `${name}: applies to an object or C program (.o, .c); for assembly give the input with mem`
     : `${name}: applies to assembly programs; for an object or C program give packet, packetFile, pcap or ctx`;
@@ -136,7 +154,7 @@ function misplaced(name: string, only: 'linux' | 'assembly'): string {
 /** Every problem with the attribute types, each naming its attribute. */
 export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): string[] {
   const given = args as Record<string, unknown>;
-  const kind = typeof args.program === 'string' && args.program.trim() !== '' ? (isLinuxProgram(args.program) ? 'linux' : 'assembly') : undefined;
+  const kind = typeof args.program === 'string' && args.program.trim() !== '' ? (isLinuxLaunch(args) ? 'linux' : 'assembly') : undefined;
   const problems: string[] = [];
   for (const name of LAUNCH_ATTRIBUTE_NAMES) {
     const rule: AttributeRule = RULES[name];
@@ -144,7 +162,7 @@ export function launchArgumentProblems(args: Partial<ILaunchRequestArguments>): 
     if (value === undefined && name !== 'program') continue;
     const problem = rule.check(value);
     if (problem !== undefined) problems.push(`${name}: ${problem}`);
-    else if (rule.only !== undefined && kind !== undefined && rule.only !== kind) problems.push(misplaced(name, rule.only));
+    else if (rule.only !== undefined && kind !== undefined && rule.only !== kind) problems.push(misplaced(name, rule.only, args.program ?? ''));
   }
   return problems;
 }

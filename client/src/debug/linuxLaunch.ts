@@ -1,6 +1,7 @@
-// The launch of a Linux program (`program` is a `.o`, or a `.c` compiled with
+// The launch of a Linux program (`program` is a `.o`, a `.c` compiled with
 // the language server's clang settings or the `clang`/`includePaths`/`cflags`
-// attributes): reads the object and the input files (`packetFile`, `pcap`,
+// attributes, or assembly given a packet, capture, context or program type,
+// assembled into an object): reads the object and the input files (`packetFile`, `pcap`,
 // `ctx`, `maps`; the last two may also be given inline as objects) through the
 // file accessor and hands the bytes to the runtime's pure loader. Every
 // problem names its launch attribute. Must not import vscode.
@@ -8,6 +9,7 @@
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { compileCFileAsync, parseClangMessages, type CompileOptions } from '../../../src-vm/cli/clang';
 import { loadLinuxTarget, objectNameFromPath, type DebugTarget, type Diagnostic, type LinuxLaunch } from '../../../src-vm/index';
+import { assembleObject } from '../../../src-vm/vm/runtimeAsmObject';
 import { DEFAULT_SETTINGS } from '../../../server/src/settings';
 import type { FileAccessor } from './fileAccessor';
 import { isCProgram, isLinuxProgram, type ILaunchRequestArguments } from './launchArguments';
@@ -16,7 +18,7 @@ export { isLinuxProgram };
 
 /** The launch attributes of a Linux program. */
 export type LinuxLaunchArguments = Pick<ILaunchRequestArguments, 'program'> & Partial<Pick<ILaunchRequestArguments,
-  'programName' | 'section' | 'programType' | 'packet' | 'packetFile' | 'pcap' | 'packetIndex' | 'ctx' | 'maps'
+  'programName' | 'section' | 'programType' | 'packet' | 'packetFile' | 'pcap' | 'packetIndex' | 'ctx' | 'maps' | 'dialect'
   | 'pid' | 'tgid' | 'uid' | 'gid' | 'comm' | 'ktimeNs' | 'budget' | 'clang' | 'includePaths' | 'cflags'>>;
 
 /** A launch that cannot go on: `problem` names the attribute; `detail` is more to show first (clang's messages). */
@@ -53,11 +55,29 @@ export function compileProblem(args: LinuxLaunchArguments, failed: { error: stri
   return { problem: `program: clang could not compile it: ${where}`, detail: failed.stderr.trim() };
 }
 
-async function objectBytes(files: FileAccessor, args: LinuxLaunchArguments): Promise<Uint8Array | LaunchProblem> {
+/** The object to run: an object file's bytes, C compiled by clang, or assembly assembled (with its own source lines). */
+type ProgramObject = { bytes: Uint8Array; lines?: LinuxLaunch['lines'] };
+
+async function programObject(files: FileAccessor, args: LinuxLaunchArguments): Promise<ProgramObject | LaunchProblem> {
+  if (!isLinuxProgram(args.program)) return assembledObject(files, args);
   const read = await readBytes(files, 'program', args.program);
-  if (!(read instanceof Uint8Array) || !isCProgram(args.program)) return read;
+  if (!(read instanceof Uint8Array)) return read;
+  if (!isCProgram(args.program)) return { bytes: read };
   const compiled = await compileCFileAsync(args.program, compileOptionsOf(args));
-  return 'error' in compiled ? compileProblem(args, compiled) : compiled.bytes;
+  return 'error' in compiled ? compileProblem(args, compiled) : { bytes: compiled.bytes };
+}
+
+async function assembledObject(files: FileAccessor, args: LinuxLaunchArguments): Promise<ProgramObject | LaunchProblem> {
+  const read = await files.readText(args.program);
+  if ('missing' in read) return { problem: `program: file not found: ${args.program}` };
+  if ('error' in read) return { problem: `program: cannot read ${args.program}: ${read.error}` };
+  const assembled = assembleObject(read.text, args.dialect);
+  const error = assembled.diagnostics.find((d) => d.severity === 'error');
+  if (!assembled.value || error) {
+    const where = error?.span ? `${args.program}:${error.span.line + 1}:${error.span.col + 1}: ` : '';
+    return { problem: `program: ${where}${error?.message ?? 'the assembly did not assemble'}` };
+  }
+  return { bytes: assembled.value.bytes, lines: assembled.value.lines };
 }
 
 /** Reads every input file into `launch`; the first unreadable one is the problem. */
@@ -81,10 +101,10 @@ async function readInputs(files: FileAccessor, args: LinuxLaunchArguments, launc
 
 /** Reads every input, then loads; the first unreadable file or failed compile ends the launch with `problem`. */
 export async function loadLinuxProgram(files: FileAccessor, args: LinuxLaunchArguments): Promise<Loaded> {
-  const object = await objectBytes(files, args);
-  if (!(object instanceof Uint8Array)) return object;
+  const object = await programObject(files, args);
+  if ('problem' in object) return object;
   const launch: LinuxLaunch = {
-    object, objectName: objectNameFromPath(basename(args.program)),
+    object: object.bytes, objectName: objectNameFromPath(basename(args.program)), lines: object.lines,
     programName: args.programName, section: args.section, programType: args.programType,
     packet: args.packet, packetIndex: args.packetIndex, budget: args.budget,
     process: { pid: args.pid, tgid: args.tgid, uid: args.uid, gid: args.gid, comm: args.comm }, ktimeNs: args.ktimeNs,
