@@ -7,6 +7,9 @@
 // needing a kernel, the step budget) are shown, not reported. Pure.
 
 import { LinuxMachine, type LoadedObject, type LoadedProgram, type ProgRunResult } from '../../src-vm/index';
+import { defaultPacket } from '../../src-vm/vm/linux/defaultPacket';
+
+export { defaultPacket };
 
 export interface RunSummary {
   retval: number;
@@ -29,14 +32,6 @@ export function isDisagreement(run: RunSummary): boolean {
   return run.fault !== undefined && !NOT_EMULATED.has(run.fault.code);
 }
 
-/** A 64-byte Ethernet + IPv4 + UDP frame (10.0.0.1:1234 -> 10.0.0.2:53), what Run feeds packet programs. */
-export function defaultPacket(): Uint8Array {
-  const frame = new Uint8Array(64);
-  frame.set([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00], 0); // dst, src MAC; IPv4
-  frame.set([0x45, 0, 0, 50, 0, 1, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14); // IPv4, UDP, 50 bytes
-  frame.set([0x04, 0xd2, 0, 53, 0, 30, 0, 0], 34); // UDP 1234 -> 53, 30 bytes
-  return frame;
-}
 
 function summary(r: ProgRunResult): RunSummary {
   const trace = r.records.flatMap((rec) => (rec.kind === 'trace' ? [rec.text] : []));

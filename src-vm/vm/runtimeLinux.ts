@@ -12,6 +12,7 @@ import { loadObject } from '../elf/loader';
 import { DEFAULT_BUDGET } from './interpreter';
 import { launchConfig, launchPacket, launchProgramType, type LaunchInput } from './linux/launchInput';
 import { LinuxMachine, type ProgRun } from './linux/linuxMachine';
+import { defaultPacket, DEFAULT_PACKET_DESCRIPTION, takesPacket } from './linux/defaultPacket';
 import { returnName } from './linux/returnCodes';
 import type { OutputRecord } from './linux/runState';
 import { codeAndTables } from './history/opaque';
@@ -108,12 +109,14 @@ export function loadLinuxTarget(launch: LinuxLaunch): WithDiagnostics<DebugTarge
   if (!picked.value || hasErrors(diagnostics)) return { value: undefined, diagnostics };
   const program = typedProgram(picked.value, programType.value);
   const { xdp, skb, tracing } = runConfig;
-  const run = machine.value.begin(program, { packet: packet.value, xdp, skb, tracing, budget });
+  const input = packet.value ?? (takesPacket(program.type) ? defaultPacket() : undefined);
+  if (input && !packet.value) diagnostics.push({ severity: 'info', code: 'launch/default-packet', message: `packet: none given: ${program.name} runs on ${DEFAULT_PACKET_DESCRIPTION}; give packet, packetFile or pcap for your own` });
+  const run = machine.value.begin(program, { packet: input, xdp, skb, tracing, budget });
   if ('refused' in run) {
     return { value: undefined, diagnostics: [...diagnostics, problem(packetAttribute(launch), `BPF_PROG_TEST_RUN refuses it (${run.refused.errno}): ${run.refused.message}`)] };
   }
   const symbols = objectSymbols(machine.value.object, () => machine.value.maps);
-  return { value: { ...linuxTarget(program, run, launch, budget, packet.value), symbols }, diagnostics };
+  return { value: { ...linuxTarget(program, run, launch, budget, input), symbols }, diagnostics };
 }
 
 function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, budget: number, packet: Uint8Array | undefined): DebugTarget {
