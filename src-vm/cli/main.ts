@@ -67,10 +67,18 @@ function countOf(v: string | boolean | undefined, flag: string): number | undefi
   return n;
 }
 
-/** `run` runs a program as the kernel would (contexts, helpers, maps) for C files and when any program-run flag is given. */
+/**
+ * `run` runs a program as the kernel would (contexts, helpers, maps) for C
+ * files, for objects unless memory is given for the memory contract (`--mem`,
+ * `--mem-file`, `--section`, `--target-btf`), and when any program-run flag is given.
+ */
 function isProgramRun(v: Values, positionals: string[]): boolean {
   const flags = ['program', 'packet', 'packet-file', 'pcap', 'ctx', 'repeat'];
-  return flags.some((f) => v[f] !== undefined) || (positionals[0]?.endsWith('.c') ?? false);
+  if (flags.some((f) => v[f] !== undefined)) return true;
+  const file = positionals[0] ?? '';
+  if (file.endsWith('.c')) return true;
+  const memoryContract = ['mem', 'mem-file', 'section', 'target-btf'].some((f) => v[f] !== undefined);
+  return file.endsWith('.o') && !memoryContract;
 }
 
 export const COMMANDS: Record<string, Command> = {

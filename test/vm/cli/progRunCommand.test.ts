@@ -87,3 +87,16 @@ test('program-run usage errors exit 2 with one line', (t) => {
     assert.match(r.err, want);
   }
 });
+
+test('run FILE.o with no input runs the object as the kernel would: a tracepoint on a zero record, an XDP program refused an empty packet as test_run refuses it', () => {
+  const tracer = cli('run', 'examples/prebuilt/exec_tracer.bpf.o', '--json');
+  assert.equal(tracer.code, 0, tracer.err);
+  const json = JSON.parse(tracer.out) as ProgRunCommandJson;
+  assert.equal(json.type, 'tracepoint');
+  assert.equal(json.runs[0].fault, null);
+  assert.equal(json.runs[0].records.length, 1, 'one ring-buffer record');
+  const xdp = cli('run', 'examples/prebuilt/xdp_firewall.bpf.o');
+  assert.match(xdp.out, /refused by test_run \(EINVAL\): the packet has 0 bytes; BPF_PROG_TEST_RUN needs at least 14/);
+  const contract = cli('run', 'examples/prebuilt/exec_tracer.bpf.o', '--mem', '00');
+  assert.match(contract.out + contract.err, /lddw with src=5/, '--mem keeps the memory contract, where maps are not resolved');
+});

@@ -6,6 +6,11 @@
 import { Memory, regionAddress } from '../../memory';
 
 /** struct pt_regs on x86-64, in order. */
+/** The longest tracepoint record a program may read (the verifier's bound for tracepoint contexts). */
+const PERF_MAX_TRACE_SIZE = 2048;
+/** The raw tracepoint arguments a program may read (MAX_BPF_FUNC_ARGS). */
+const MAX_RAW_TP_ARGS = 12;
+
 export const PT_REGS = ['r15', 'r14', 'r13', 'r12', 'bp', 'bx', 'r11', 'r10', 'r9', 'r8', 'ax', 'cx', 'dx', 'si', 'di', 'orig_ax', 'ip', 'cs', 'flags', 'sp', 'ss'] as const;
 export type PtRegName = (typeof PT_REGS)[number];
 
@@ -40,12 +45,14 @@ export function tracingContextBytes(type: string, input: TracingInput): Uint8Arr
       return bytes;
     }
     case 'raw_tracepoint': case 'raw_tracepoint_writable': case 'tracing': {
-      const args = input.args ?? [];
+      // Without arguments given: as many zero arguments as the verifier lets a program read.
+      const args = input.args ?? new Array<bigint>(MAX_RAW_TP_ARGS).fill(0n);
       const bytes = new Uint8Array(Math.max(8, args.length * 8));
       args.forEach((a, i) => new DataView(bytes.buffer).setBigUint64(i * 8, BigInt.asUintN(64, a), true));
       return bytes;
     }
-    case 'tracepoint': return (input.raw ?? new Uint8Array(8)).slice();
+    // Without a record given: a zero record as long as the verifier lets a program read (PERF_MAX_TRACE_SIZE).
+    case 'tracepoint': return (input.raw ?? new Uint8Array(PERF_MAX_TRACE_SIZE)).slice();
     default: return undefined;
   }
 }
