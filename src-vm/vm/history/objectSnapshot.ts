@@ -38,7 +38,15 @@ const PAGE = 4096;
 
 /** The bytes a typed array, a DataView (its own window, not its whole buffer) or an ArrayBuffer holds. */
 function bytesOf(value: ArrayBufferView | ArrayBuffer): Uint8Array {
+  if (value instanceof Uint8Array) return value;
   return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Whether an object still has exactly the recorded keys, in order (the common case: nothing to delete). */
+function sameKeys(keys: readonly string[], fields: Entries): boolean {
+  if (keys.length !== fields.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== fields[i][0]) return false;
+  return true;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -161,8 +169,10 @@ function restoreOne(obj: object, record: Saved): void {
   switch (record.kind) {
     case 'object': {
       const target = obj as Record<PropertyKey, unknown>;
-      const keep = new Set(record.fields.map(([k]) => k));
-      for (const key of Object.keys(target)) if (!keep.has(key)) delete target[key];
+      if (!sameKeys(Object.keys(target), record.fields)) {
+        const keep = new Set(record.fields.map(([k]) => k));
+        for (const key of Object.keys(target)) if (!keep.has(key)) delete target[key];
+      }
       for (const [k, v] of record.fields) if (target[k as string] !== v) target[k as string] = v;
       return;
     }
