@@ -18,7 +18,7 @@ import {
   DEFAULT_BUDGET, MAX_FRAMES, MAY_GOTO_LIMIT, STACK_SIZE,
   type CallFrame, type StopReason, type VmFault, type VmOptions, type VmStatus,
 } from './interpreterTypes';
-import { ProgramCode } from './programCode';
+import { ProgramCodes, type ProgramCode } from './programCode';
 
 export { DEFAULT_BUDGET, MAX_FRAMES, MAY_GOTO_LIMIT, STACK_SIZE } from './interpreterTypes';
 export type { CallFrame, StopReason, VmFault, VmOptions, VmStatus } from './interpreterTypes';
@@ -31,6 +31,8 @@ export class Vm {
   readonly hi = new Uint32Array(11);
   /** The program being run, as the hot loop reads it (a tail call replaces it). */
   private prog: ProgramCode;
+  /** Every program's code, kept from switch to switch with its breakpoints. */
+  private readonly codes = new ProgramCodes();
   pc = 0;
   /** Frames depth at which `exit` ends the run (raised while a helper runs a callback; interpreterCalls). */
   exitDepth = 0;
@@ -51,7 +53,7 @@ export class Vm {
   mayGotoLeft = MAY_GOTO_LIMIT;
 
   constructor(insns: readonly Insn[], options: VmOptions = {}) {
-    this.prog = new ProgramCode(insns);
+    this.prog = this.codes.of(insns);
     this.resolveLddw = options.resolveLddw;
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.helpers = options.helpers ?? CONFORMANCE_HELPERS;
@@ -67,7 +69,7 @@ export class Vm {
    * cleared, regions past the first `keepRegions` dropped.
    */
   reset(entry: readonly Insn[], keepRegions: number): void {
-    if (this.prog.insns !== entry) this.prog = new ProgramCode(entry);
+    if (this.prog.insns !== entry) this.prog = this.codes.of(entry);
     this.memory.truncate(keepRegions);
     this.status = 'ready';
     this.fault = undefined;
@@ -99,7 +101,7 @@ export class Vm {
    * does) and continues at its first instruction.
    */
   switchProgram(insns: readonly Insn[]): void {
-    this.prog = new ProgramCode(insns);
+    this.prog = this.codes.of(insns);
     this.frames.length = 0;
     this.setRegAddress(FRAME_POINTER, this.stacks[0], STACK_SIZE);
     this.switched = true;
@@ -130,6 +132,11 @@ export class Vm {
 
   setBreakpoint(pc: number, on: boolean): void {
     this.prog.setBreakpoint(pc, on);
+  }
+
+  /** Sets or clears a breakpoint in `insns`, the running program or one a tail call may switch to. */
+  setBreakpointIn(insns: readonly Insn[], pc: number, on: boolean): void {
+    this.codes.of(insns).setBreakpoint(pc, on);
   }
 
   /** Whether a breakpoint is set on `pc` of the running program. */

@@ -35,3 +35,17 @@ export class ProgramCode {
     this.breakpointCount += on ? 1 : -1;
   }
 }
+
+/**
+ * One ProgramCode per program a Vm runs (its entry, and each a tail call
+ * switches to), so a program's breakpoint marks survive the switches.
+ */
+export class ProgramCodes {
+  private readonly byInsns = new Map<readonly Insn[], ProgramCode>();
+
+  of(insns: readonly Insn[]): ProgramCode {
+    let code = this.byInsns.get(insns);
+    if (!code) this.byInsns.set(insns, (code = new ProgramCode(insns)));
+    return code;
+  }
+}

@@ -7,6 +7,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Diagnostic } from '../diagnostics';
+import type { Insn } from '../isa/insn';
 import { CLS, JMP, PSEUDO_CALL } from '../isa/opcodes';
 import type { StopReason, Vm, VmFault } from './interpreter';
 import { formatValue, readMemory, registersAt, stackRowsAt } from './runtimeInspect';
@@ -56,6 +57,10 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   private current: RuntimeState = 'empty';
   /** Slot -> ids of the user breakpoints placed on it. */
   private readonly breakSlots = new Map<number, number[]>();
+  /** The same for other programs a tail call may switch to, by their instructions. */
+  private readonly otherSlots = new Map<readonly Insn[], Map<number, number[]>>();
+  /** The launched program's instructions (breakSlots' program). */
+  private entryInsns: readonly Insn[] | undefined;
   /** Line, function and instruction breakpoints with their conditions; breakSlots mirrors where they are. */
   private readonly breakpoints = new BreakpointTable();
   /** Bumped by every resume and by stop(), so chunks of an older run stand down. */
@@ -95,6 +100,8 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Debugs `target` (a Linux program prepared by runtimeLinux, or an assembled one). */
   loadTarget(target: DebugTarget | undefined): void {
     this.program = target;
+    this.entryInsns = target?.vm.insns;
+    this.otherSlots.clear();
     this.history = target && new StepHistory(target);
     this.current = target ? 'loaded' : 'empty';
     this.breakSlots.clear();
@@ -121,19 +128,37 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     this.breakpoints.clear(kind);
     const placed = requests.map((r) => place(this.breakpoints, this.program, r));
     const vm = this.program?.vm;
-    for (const slot of this.breakSlots.keys()) vm?.setBreakpoint(slot, slot === this.target?.slot);
+    const entry = this.entryInsns;
+    if (vm && entry) {
+      for (const slot of this.breakSlots.keys()) vm.setBreakpointIn(entry, slot, false);
+      for (const [code, slots] of this.otherSlots) for (const slot of slots.keys()) vm.setBreakpointIn(code, slot, false);
+    }
     this.breakSlots.clear();
-    for (const [slot, ids] of this.breakpoints.bySlot()) {
-      this.breakSlots.set(slot, ids);
-      vm?.setBreakpoint(slot, true);
+    this.otherSlots.clear();
+    for (const [slot, ids] of this.breakpoints.bySlot()) this.breakSlots.set(slot, ids);
+    for (const code of this.breakpoints.otherCodes()) this.otherSlots.set(code, this.breakpoints.bySlot(code));
+    if (vm && entry) {
+      for (const slot of this.breakSlots.keys()) vm.setBreakpointIn(entry, slot, true);
+      for (const [code, slots] of this.otherSlots) for (const slot of slots.keys()) vm.setBreakpointIn(code, slot, true);
+      if (this.target) vm.setBreakpoint(this.target.slot, true);
     }
     return placed;
   }
 
+  /** The breakpoint ids at `slot` of the program `code` (the launched one or a tail call's), if any. */
+  private idsAt(code: readonly Insn[], slot: number): number[] | undefined {
+    return code === this.entryInsns ? this.breakSlots.get(slot) : this.otherSlots.get(code)?.get(slot);
+  }
+
+  /** `code` as the breakpoint table names programs: undefined for the launched one. */
+  private otherCode(code: readonly Insn[]): readonly Insn[] | undefined {
+    return code === this.entryInsns ? undefined : code;
+  }
+
   /** The user breakpoints at the pc: prints what logpoints log and conditions that failed; the ids to stop on, if any. */
   private breakHere(vm: Vm): number[] | undefined {
-    if (!this.breakSlots.has(vm.pc)) return undefined;
-    const decision = this.breakpoints.decide(vm.pc, breakpointJudge(vm, this.program?.symbols));
+    if (!this.idsAt(vm.insns, vm.pc)) return undefined;
+    const decision = this.breakpoints.decide(vm.pc, breakpointJudge(vm, this.program?.symbols), this.otherCode(vm.insns));
     for (const line of decision.logs) this.emitLater('output', line, 'console');
     for (const line of decision.errors) this.emitLater('output', line, 'stderr');
     return decision.stop.length > 0 ? decision.stop : undefined;
@@ -185,15 +210,19 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
 
   /** Goes back one source line (or instruction) in the same frame, restoring everything the run changed since. */
   stepBack(granularity: Granularity = 'line'): boolean {
-    return this.rewind((history, here) => stepBackTarget(history, here, (slot) => this.program?.lines.lineOf(slot), granularity), 'stopOnStep');
+    const lineOf = (p: Position): number | undefined => {
+      const lines = this.program?.lines;
+      return lines?.lineIn ? lines.lineIn(p.code, p.pc) : lines?.lineOf(p.pc);
+    };
+    return this.rewind((history, here) => stepBackTarget(history, here, lineOf, granularity), 'stopOnStep');
   }
 
   /** Runs backwards to the latest earlier stop at a breakpoint, or to the start of the run. */
   reverseContinue(): boolean {
     return this.rewind((history, here) => {
       const vm = this.program!.vm;
-      const stopsAt = (p: Position): boolean => this.breakSlots.has(p.pc)
-        && this.breakpoints.stopsGoingBack(p.pc, () => { history.seek(p); return breakpointJudge(vm, this.program?.symbols); }).length > 0;
+      const stopsAt = (p: Position): boolean => this.idsAt(p.code, p.pc) !== undefined
+        && this.breakpoints.stopsGoingBack(p.pc, () => { history.seek(p); return breakpointJudge(vm, this.program?.symbols); }, this.otherCode(p.code)).length > 0;
       return reverseContinueTarget(history, here, stopsAt) ?? startOf(history);
     }, 'stopOnBreakpoint');
   }
@@ -312,7 +341,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
     }
     history.seek(to);
     p.takeOutput?.();
-    const ids = this.breakSlots.get(p.vm.pc);
+    const ids = this.idsAt(p.vm.insns, p.vm.pc);
     if (event === 'stopOnBreakpoint' && ids) this.stoppedAtBreakpoint(ids);
     else this.stopped(to.steps === history.start ? 'stopOnEntry' : 'stopOnStep');
     return true;
@@ -420,7 +449,7 @@ export class EbpfRuntime extends EventEmitter<RuntimeEvents> {
   /** Arms a temporary breakpoint at the step target, restoring the user's breakpoint state of the old one. */
   private setTarget(target: StepTarget | undefined): void {
     const vm = this.program?.vm;
-    if (this.target && vm) vm.setBreakpoint(this.target.slot, this.breakSlots.has(this.target.slot));
+    if (this.target && vm) vm.setBreakpoint(this.target.slot, this.idsAt(vm.insns, this.target.slot) !== undefined);
     this.target = target;
     if (target && vm) vm.setBreakpoint(target.slot, true);
   }

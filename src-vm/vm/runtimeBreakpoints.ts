@@ -7,6 +7,7 @@
 // back then; `decide` says what happens when the program reaches a slot.
 // Evaluation is the caller's (a BreakpointJudge), so this stays pure.
 
+import type { Insn } from '../isa/insn';
 import type { Expr } from './expr/ast';
 import { parseExpression } from './expr/parser';
 import { parseTemplate, renderTemplate, type TemplatePart } from './expr/template';
@@ -58,6 +59,8 @@ interface Entry {
   id: number;
   kind: BreakpointKind;
   slot: number;
+  /** The program the slot is in, when not the launched one (a tail call's target). */
+  code?: readonly Insn[];
   /** How messages name it: `line 27`, `function is_ipv4`, `instruction 12`. */
   label: string;
   condition?: { expr: Expr; text: string };
@@ -98,9 +101,9 @@ export class BreakpointTable {
    * Adds a breakpoint at `slot` when its options parse; otherwise nothing is
    * added and `error` says what is wrong (the id is still used up).
    */
-  add(kind: BreakpointKind, slot: number, label: string, options: BreakpointOptions = {}): { id: number; error?: string } {
+  add(kind: BreakpointKind, slot: number, label: string, options: BreakpointOptions = {}, code?: readonly Insn[]): { id: number; error?: string } {
     const id = this.newId();
-    const entry: Entry = { id, kind, slot, label, hits: 0 };
+    const entry: Entry = { id, kind, slot, label, hits: 0, ...(code ? { code } : {}) };
     if (present(options.condition)) {
       // Parsed trimmed, so columns count in the text the messages quote.
       const text = options.condition.trim();
@@ -127,11 +130,16 @@ export class BreakpointTable {
     this.entries = kind === undefined ? [] : this.entries.filter((e) => e.kind !== kind);
   }
 
-  /** Slots with at least one breakpoint, and the ids there in id order. */
-  bySlot(): Map<number, number[]> {
+  /** Slots of the launched program (or of `code`) with at least one breakpoint, and the ids there in id order. */
+  bySlot(code?: readonly Insn[]): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    for (const e of [...this.entries].sort((a, b) => a.id - b.id)) out.set(e.slot, [...(out.get(e.slot) ?? []), e.id]);
+    for (const e of [...this.entries].sort((a, b) => a.id - b.id)) if (e.code === code) out.set(e.slot, [...(out.get(e.slot) ?? []), e.id]);
     return out;
+  }
+
+  /** The other programs (tail-call targets) that hold breakpoints. */
+  otherCodes(): (readonly Insn[])[] {
+    return [...new Set(this.entries.flatMap((e) => (e.code ? [e.code] : [])))];
   }
 
   /**
@@ -140,17 +148,17 @@ export class BreakpointTable {
    * to evaluate. Hit counts are not replayed. `judge` is asked for only when
    * a condition needs evaluating (the caller moves the run there first).
    */
-  stopsGoingBack(slot: number, judge: () => BreakpointJudge): number[] {
-    const here = this.entries.filter((e) => e.slot === slot && !e.log);
+  stopsGoingBack(slot: number, judge: () => BreakpointJudge, code?: readonly Insn[]): number[] {
+    const here = this.entries.filter((e) => e.slot === slot && e.code === code && !e.log);
     const j = here.some((e) => e.condition) ? judge() : undefined;
     return here.filter((e) => !e.condition || j!.condition(e.condition.expr) !== false).map((e) => e.id).sort((a, b) => a - b);
   }
 
   /** The program reached `slot`: which breakpoints stop it, what logpoints print, which conditions failed. */
-  decide(slot: number, judge: BreakpointJudge): SlotDecision {
+  decide(slot: number, judge: BreakpointJudge, code?: readonly Insn[]): SlotDecision {
     const decision: SlotDecision = { stop: [], logs: [], errors: [] };
     for (const e of this.entries) {
-      if (e.slot !== slot) continue;
+      if (e.slot !== slot || e.code !== code) continue;
       if (e.condition) {
         const holds = judge.condition(e.condition.expr);
         if (typeof holds !== 'boolean') {

@@ -4,10 +4,15 @@
 // label names a function entry. Built from assembler spans. Pure.
 
 import type { Span } from '../diagnostics';
+import type { Insn } from '../isa/insn';
 
 /** Where a breakpoint on a line lands. */
-/** Where a breakpoint on a line lands: a slot, nowhere (no instruction at or below it), or refused with a reason. */
-export type LinePlacement = { slot: number; line: number } | { refused: string } | undefined;
+/**
+ * Where a breakpoint on a line lands: a slot (of `code`, another program a
+ * tail call may run, when set; else of the launched one), nowhere (no
+ * instruction at or below it), or refused with a reason.
+ */
+export type LinePlacement = { slot: number; line: number; code?: readonly Insn[] } | { refused: string } | undefined;
 
 /** A label definition at the start of a line: `name:` (LLVM) or `name:` (conformance). */
 const LABEL_LINE = /^\s*([A-Za-z_.$][\w.$]*)\s*:/;

@@ -125,7 +125,7 @@ function linuxTarget(program: LoadedProgram, run: ProgRun, launch: LinuxLaunch, 
   // Loaded again (the same bytes give the same maps and BTF) only when first needed: the Variables pane, a tail call.
   const reloaded = (): LoadedObject => (object ??= loadObject(launch.object, { name: launch.objectName }).value);
   const running = followTailCalls(
-    program, run.vm, (insns) => run.state.machine.programs.find((p) => p.insns === insns)?.name,
+    program, run.vm, () => run.state.machine.programs,
     () => reloaded().programs, launch.resolveSource,
   );
   // An assembled object has no line info: its program's lines come from the assembler instead.

@@ -5,6 +5,7 @@
 // its condition, hit condition and log message; one that cannot be placed, or
 // whose options do not parse, comes back unverified with the reason. Pure.
 
+import type { Insn } from '../isa/insn';
 import { functionEntries, isSecondHalf, slotAddress, slotOfAddress } from './runtimeCode';
 import type { BreakpointKind, BreakpointOptions, BreakpointTable } from './runtimeBreakpoints';
 import type { DebugTarget } from './runtimeTarget';
@@ -41,9 +42,9 @@ export interface PlacedBreakpoint {
 }
 
 /** Adds a breakpoint at `slot` labelled `label`; the id, or the id and why its options were refused. */
-function add(table: BreakpointTable, kind: BreakpointKind, slot: number, label: string, options: BreakpointOptions): { id: number; error?: string } {
+function add(table: BreakpointTable, kind: BreakpointKind, slot: number, label: string, options: BreakpointOptions, code?: readonly Insn[]): { id: number; error?: string } {
   const { condition, hitCondition, logMessage } = options;
-  return table.add(kind, slot, label, { condition, hitCondition, logMessage });
+  return table.add(kind, slot, label, { condition, hitCondition, logMessage }, code);
 }
 
 export function placeLine(table: BreakpointTable, target: DebugTarget | undefined, req: LineBreakpointRequest): RuntimeBreakpoint {
@@ -53,7 +54,7 @@ export function placeLine(table: BreakpointTable, target: DebugTarget | undefine
   const at = target.lines.place(requestedLine);
   if (!at) return unverified(table.newId(), `no instruction on line ${requestedLine + 1} or below it`);
   if ('refused' in at) return unverified(table.newId(), at.refused);
-  const added = add(table, 'line', at.slot, `line ${at.line + 1}`, req);
+  const added = add(table, 'line', at.slot, `line ${at.line + 1}`, req, at.code);
   if (added.error) return { ...unverified(added.id, added.error), line: at.line };
   return { id: added.id, requestedLine, line: at.line, verified: true, slot: at.slot };
 }

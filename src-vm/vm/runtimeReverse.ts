@@ -22,17 +22,17 @@ function* positionsBefore(history: StepHistory, now: number): Generator<Position
  * entered this frame.
  */
 export function stepBackTarget(
-  history: StepHistory, here: Position, lineOf: (slot: number) => number | undefined, granularity: Granularity,
+  history: StepHistory, here: Position, lineOf: (p: Position) => number | undefined, granularity: Granularity,
 ): Position | undefined {
   const earlier = positionsBefore(history, here.steps);
   if (granularity === 'instruction') return earlier.next().value ?? undefined;
-  const startLine = lineOf(here.pc);
+  const startLine = lineOf(here);
   let line: number | undefined;
   let found: Position | undefined;
   for (const p of earlier) {
     if (p.depth > here.depth) continue;
     if (p.depth < here.depth) return found ?? p;
-    const l = lineOf(p.pc);
+    const l = lineOf(p);
     if (l === undefined) continue;
     if (line === undefined) {
       if (l === startLine) continue;

@@ -5,6 +5,7 @@
 // Types only; no vscode, no fs.
 
 import type { ExprSymbols } from './expr/scope';
+import type { Insn } from '../isa/insn';
 import type { OpaqueTest } from './history/objectSnapshot';
 import type { LinuxView } from './inspect/linuxView';
 import type { StopReason, Vm } from './interpreter';
@@ -17,6 +18,8 @@ export interface DebugLines {
   columnOf(slot: number): number | undefined;
   /** Where a breakpoint asked for on `line` lands. */
   place(line: number): LinePlacement;
+  /** The line of `slot` in the program `code` (the launched one or a tail call's), whichever runs now. */
+  lineIn?(code: readonly Insn[], slot: number): number | undefined;
   /** The file of the slot's line, when it is not the target's own (an inlined header function). */
   fileOf?(slot: number): string | undefined;
   /** The name of the function starting at `slot`, when the source names it. */

@@ -43,22 +43,26 @@ test('step into a tail call enters the called program at its own C lines; its re
   }
 });
 
-test('a breakpoint on a line of another program of the file is refused with the reason, not moved into the debugged one', async (t) => {
+test('a breakpoint on a line of the tail-called program stops there when the tail call runs it', async (t) => {
   if ('error' in CLANG) { t.skip(`clang is not installed: ${CLANG.error}`); return; }
   const dap = await startAdapter();
   try {
-    const launched = dap.request('launch', { program: SOURCE, programName: 'dispatch', packet: '00'.repeat(60), stopOnEntry: true });
-    await dap.waitForEvent('initialized');
-    const set = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
-      source: { path: SOURCE }, breakpoints: [{ line: BY_LENGTH_LINES[1] }, { line: TAIL_CALL_LINE }],
-    });
-    const [other, own] = set.body.breakpoints;
-    assert.equal(other.verified, false);
-    assert.equal(other.line, BY_LENGTH_LINES[1], 'left on the line asked for');
-    assert.match(other.message ?? '', /line 21 is in program by_length, not in dispatch, the one being debugged/);
-    assert.deepEqual({ verified: own.verified, line: own.line }, { verified: true, line: TAIL_CALL_LINE });
-    await dap.request('configurationDone');
-    assert.equal((await launched).success, true);
+    const stopped = dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped');
+    const response = await launch(dap, { program: SOURCE, programName: 'dispatch', packet: '00'.repeat(60) }, [BY_LENGTH_LINES[1]]);
+    assert.equal(response.success, true, response.message);
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    const frame = (await topFrame(dap))[0];
+    assert.deepEqual({ name: frame.name, line: frame.line }, { name: 'by_length', line: BY_LENGTH_LINES[1] });
+    // Going back before the tail call, the launched program's lines are shown again.
+    const back = dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped');
+    await dap.request('reverseContinue', { threadId: 1 });
+    assert.equal((await back).body.reason, 'entry');
+    const start = (await topFrame(dap))[0];
+    assert.equal(start.name, 'dispatch');
+    const again = dap.waitForEvent<DebugProtocol.StoppedEvent>('stopped');
+    await dap.request('continue', { threadId: 1 });
+    assert.equal((await again).body.reason, 'breakpoint', 'and forward again to the same breakpoint');
+    assert.equal((await topFrame(dap))[0].line, BY_LENGTH_LINES[1]);
   } finally {
     dap.kill();
   }

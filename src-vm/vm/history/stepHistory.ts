@@ -6,6 +6,7 @@
 // positions — each place the run could stop, with its pc and call depth —
 // are recorded on demand by replaying it one instruction at a time. Pure.
 
+import type { Insn } from '../../isa/insn';
 import type { StopReason, Vm } from '../interpreter';
 import { restoreSnapshot, takeSnapshot, type ObjectSnapshot, type OpaqueTest } from './objectSnapshot';
 
@@ -28,6 +29,8 @@ export interface Position {
   pc: number;
   /** bpf-to-bpf frames in progress (0 in the main program). */
   depth: number;
+  /** The program running there: the launched one, or one a tail call switched to. */
+  code: readonly Insn[];
 }
 
 /** What the history needs of the thing it rewinds. */
@@ -151,7 +154,7 @@ export class StepHistory {
     restoreSnapshot(cp.snapshot);
     const positions: Position[] = [];
     while (vm.status === 'ready' && vm.steps < end) {
-      positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length });
+      positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length, code: vm.insns });
       this.target.run(1, false);
     }
     cp.positions = positions;
@@ -192,7 +195,7 @@ export class StepHistory {
   /** Where the run is now. */
   here(): Position {
     const { vm } = this.target;
-    return { steps: vm.steps, pc: vm.pc, depth: vm.frames.length };
+    return { steps: vm.steps, pc: vm.pc, depth: vm.frames.length, code: vm.insns };
   }
 
   /**

@@ -52,7 +52,7 @@ function recordRun(s: Subject, history: StepHistory): { positions: Position[]; s
   const positions: Position[] = [];
   const seen = new Map<number, string>();
   while (vm.status === 'ready') {
-    positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length });
+    positions.push({ steps: vm.steps, pc: vm.pc, depth: vm.frames.length, code: vm.insns });
     seen.set(vm.steps, fingerprint(s));
     history.run(1);
   }
