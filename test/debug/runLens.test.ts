@@ -23,13 +23,10 @@ let server: LspHarness;
 
 before(async () => {
   ensureAdapterBuilt();
-  server = LspHarness.start();
-  await server.initialize({ ebpf: { c: { debounceMs: 0 } } });
+  server = await LspHarness.started({ ebpf: { c: { debounceMs: 0 } } });
 });
 
-after(async () => {
-  if (server.proc.exitCode === null) server.proc.kill();
-});
+after(() => server.kill());
 
 test('the verdict lens opens the log, the run lens debugs the program on the lens\'s packet to the same return value', async (t) => {
   if ('error' in CLANG) { t.skip(CLANG.error); return; }

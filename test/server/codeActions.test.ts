@@ -44,10 +44,9 @@ describe('quick fixes for eBPF C', () => {
   let server: LspHarness;
   const clang = probeClang();
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { c: { debounceMs: 0 } } });
+    server = await LspHarness.started({ ebpf: { c: { debounceMs: 0 } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('NULL check after the lookup, bounds checks before packet reads (XDP and tc); applied, all three programs verify', async (t) => {
     if ('error' in clang) { t.skip(clang.error); return; }
@@ -111,10 +110,9 @@ describe('quick fixes for eBPF C', () => {
 describe('quick fixes for assembly', () => {
   let server: LspHarness;
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { asm: { debounceMs: 0 } } });
+    server = await LspHarness.started({ ebpf: { asm: { debounceMs: 0 } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('a NULL check jumping to a new label that returns TC_ACT_OK; applied, the program verifies', async () => {
     const text = readFileSync(ASM, 'utf8');

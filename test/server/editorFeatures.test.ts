@@ -33,12 +33,11 @@ async function lensTitles(server: LspHarness, uri: string): Promise<[number, str
 describe('assembly: definition, folding, inlay hints, Run', () => {
   let server: LspHarness;
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { asm: { debounceMs: 0 }, inlayHints: { registerChanges: true } } });
+    server = await LspHarness.started({ ebpf: { asm: { debounceMs: 0 }, inlayHints: { registerChanges: true } } });
     const from = await server.open(ASM_URI, 'ebpf-asm', readFileSync(ASM, 'utf8'));
     await server.diagnosticsOfVersion(ASM_URI, 1, from);
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('go to definition: a jump target leads to its label; a register or a helper has none', async () => {
     const def = (line: number, character: number) => server.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: ASM_URI }, position: { line, character } }) as Promise<Location | null>;
@@ -88,10 +87,9 @@ describe('C: helper completion, Run lens, inlay hints per line', () => {
   let server: LspHarness;
   const clang = probeClang();
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { c: { debounceMs: 0 }, inlayHints: { registerChanges: true } } });
+    server = await LspHarness.started({ ebpf: { c: { debounceMs: 0 }, inlayHints: { registerChanges: true } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('completion after "bpf_ma": helper names with their prototypes', async () => {
     const text = readFileSync(C, 'utf8').replace('  return *v;\n', '  bpf_ma\n  return *v;\n');

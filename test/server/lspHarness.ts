@@ -35,6 +35,18 @@ export class LspHarness {
     return new LspHarness(proc, conn);
   }
 
+  /** A started server that has answered initialize with `initializationOptions` (the usual test setup). */
+  static async started(initializationOptions?: unknown): Promise<LspHarness> {
+    const server = LspHarness.start();
+    await server.initialize(initializationOptions);
+    return server;
+  }
+
+  /** Ends the server process unless it has exited already (test teardown). */
+  kill(): void {
+    if (this.proc.exitCode === null) this.proc.kill();
+  }
+
   /** initialize + initialized; by default as a client without workspace/configuration support. */
   async initialize(initializationOptions?: unknown, capabilities: ClientCapabilities = {}): Promise<InitializeResult> {
     const result = await this.conn.sendRequest(InitializeRequest.type, {

@@ -43,10 +43,9 @@ async function alive(server: LspHarness): Promise<void> {
 describe('server robustness', () => {
   let server: LspHarness;
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { asm: { debounceMs: 0 }, c: { debounceMs: 0 } } });
+    server = await LspHarness.started({ ebpf: { asm: { debounceMs: 0 }, c: { debounceMs: 0 } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('an empty assembly file: no diagnostics', async () => {
     const from = await server.open(uri('empty.bpf.s'), 'ebpf-asm', '');

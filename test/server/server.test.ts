@@ -25,7 +25,7 @@ const range = (l: number, c: number, el: number, ec: number) => ({ start: { line
 describe('language server over stdio', () => {
   let server: LspHarness;
   before(() => { server = LspHarness.start(); });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('initializes with incremental sync, hover and completion', async () => {
     const result = await server.initialize({ ebpf: { asm: { debounceMs: DEBOUNCE_MS } } });
@@ -132,7 +132,7 @@ describe('language server pulling its settings (workspace/configuration)', () =>
       registered.push(...params.registrations.map((r) => r.method));
     });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('registers for configuration changes, pulls the ebpf section and applies it', async () => {
     await server.initialize(undefined, {

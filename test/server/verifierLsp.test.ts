@@ -39,10 +39,9 @@ async function symbols(server: LspHarness, uri: string): Promise<DocumentSymbol[
 describe('verifier diagnostics for assembly', () => {
   let server: LspHarness;
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { asm: { debounceMs: 0 } } });
+    server = await LspHarness.started({ ebpf: { asm: { debounceMs: 0 } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('a rejected program: the kernel message at the instruction, program name, causes as related information', async () => {
     const from = await server.open(ASM_URI, 'ebpf-asm', readFileSync(ASM, 'utf8'));
@@ -106,10 +105,9 @@ describe('verifier diagnostics for eBPF C (clang on the unsaved buffer)', () => 
   let server: LspHarness;
   const clang = probeClang();
   before(async () => {
-    server = LspHarness.start();
-    await server.initialize({ ebpf: { c: { debounceMs: 0 } } });
+    server = await LspHarness.started({ ebpf: { c: { debounceMs: 0 } } });
   });
-  after(async () => { if (server.proc.exitCode === null) server.proc.kill(); });
+  after(() => server.kill());
 
   it('the unchecked lookup: error on the C line, the lookup as its cause', async (t) => {
     if ('error' in clang) { t.skip(clang.error); return; }
